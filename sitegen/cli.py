@@ -1,0 +1,71 @@
+"""Commands only: parse arguments, call build/check/serve, print problems. Exit 0 ok, 1 errors, 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .problems import Problem, format_json, format_text, has_errors
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sitegen", description="村务公开网站与公开栏海报生成工具")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,serve}")
+
+    build = commands.add_parser("build", help="生成网站到输出文件夹（有错误时不改动旧网站）")
+    build.add_argument("content", nargs="?", default="content", help="内容文件夹（默认 content）")
+    build.add_argument("-o", "--output", default="output", help="输出文件夹（默认 output）")
+    build.add_argument("--theme", type=Path, help="主题文件夹（默认自带的 themes/default）")
+    build.add_argument("--format", choices=("text", "json"), default="text", help="问题的输出格式")
+
+    check = commands.add_parser("check", help="只检查内容，不生成")
+    check.add_argument("content", nargs="?", default="content", help="内容文件夹（默认 content）")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="问题的输出格式")
+
+    serve = commands.add_parser("serve", help="在本机预览网站")
+    serve.add_argument("content", nargs="?", default="content", help="内容文件夹（默认 content）")
+    serve.add_argument("-o", "--output", default="output", help="输出文件夹（默认 output）")
+    serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    return parser
+
+
+def _report(problems: tuple[Problem, ...] | list[Problem], fmt: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(format_json(problems))
+    elif problems:
+        sys.stderr.write(format_text(problems))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            from .loader import load_site
+
+            _, problems = load_site(args.content)
+            _report(problems, args.format)
+            return 1 if has_errors(problems) else 0
+        if args.command == "build":
+            from .build import build
+
+            result = build(args.content, args.output, args.theme)
+            _report(result.problems, args.format)
+            if not result.ok:
+                print("生成失败，原有网站未改动。", file=sys.stderr)
+                return 1
+            if args.format == "text":
+                print(f"已生成 {result.files} 个文件到 {args.output}/", file=sys.stderr)
+            return 0
+        from .serve import serve
+
+        return serve(args.content, args.output, args.port)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # never a traceback for the clerk; keep the cause for developers
+        print(f"sitegen: 内部错误（{type(exc).__name__}: {exc}），请把这行信息发给技术人员。", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,285 @@
+"""The frozen content model: Site → Village → disclosures. Pure data, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import ClassVar
+
+from .source import Source
+
+
+@dataclass(frozen=True)
+class Contact:
+    label: str
+    phone: str
+
+    @property
+    def tel(self) -> str:
+        """The number as a `tel:` URI wants it: digits and a leading + only."""
+        return re.sub(r"[^\d+]", "", self.phone)
+
+
+@dataclass(frozen=True)
+class Review:
+    """Review by the village affairs supervision committee (村务监督委员会) before posting."""
+
+    reviewers: tuple[str, ...]
+    date: dt.date
+    opinion: str | None = None
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A change after posting (更正); corrections are append-only and stay visible."""
+
+    date: dt.date
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Disclosure:
+    """Fields common to every disclosure (contract §4)."""
+
+    kind: ClassVar[str] = ""
+    village: str
+    posted: dt.date
+    posted_until: dt.date | None = None
+    summary: str
+    review: Review | None = None
+    corrections: tuple[Correction, ...] = ()
+    source: Source = field(compare=False, repr=False)
+
+    @property
+    def published(self) -> bool:
+        """Only reviewed items are published; an item without review is a draft."""
+        return self.review is not None
+
+    @property
+    def updated(self) -> dt.date:
+        """The last date the item changed: posting or its latest correction."""
+        return max([self.posted, *(c.date for c in self.corrections)])
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a finance statement (逐笔)."""
+
+    date: dt.date
+    voucher: str
+    item: str
+    category: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class FinanceStatement(Disclosure):
+    kind: ClassVar[str] = "finance"
+    period: str  # YYYY-MM
+    opening_balance: Decimal
+    closing_balance: Decimal
+    income: tuple[Entry, ...] = ()
+    expense: tuple[Entry, ...] = ()
+    notes: str | None = None
+    notes_line: int = 1
+
+    @property
+    def slug(self) -> str:
+        return self.period
+
+    @property
+    def year(self) -> int:
+        return int(self.period[:4])
+
+    @property
+    def month(self) -> int:
+        return int(self.period[5:7])
+
+    @property
+    def income_total(self) -> Decimal:
+        return sum((e.amount for e in self.income), Decimal("0.00"))
+
+    @property
+    def expense_total(self) -> Decimal:
+        return sum((e.amount for e in self.expense), Decimal("0.00"))
+
+    @property
+    def computed_closing(self) -> Decimal:
+        return self.opening_balance + self.income_total - self.expense_total
+
+    @staticmethod
+    def subtotals(entries: tuple[Entry, ...]) -> tuple[tuple[str, Decimal, int], ...]:
+        """(category, total, count) in order of first appearance: how the clerk listed them."""
+        totals: dict[str, tuple[Decimal, int]] = {}
+        for entry in entries:
+            amount, count = totals.get(entry.category, (Decimal("0.00"), 0))
+            totals[entry.category] = (amount + entry.amount, count + 1)
+        return tuple((category, amount, count) for category, (amount, count) in totals.items())
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AffairsItem(Disclosure):
+    kind: ClassVar[str] = "affairs"
+    slug: str
+    period: str  # YYYY-Qn
+    title: str
+    item: str
+    tables: tuple[Table, ...] = ()
+    body: str = ""
+    body_line: int = 1
+
+    @property
+    def year(self) -> int:
+        return int(self.period[:4])
+
+    @property
+    def quarter(self) -> int:
+        return int(self.period[-1])
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of 四议两公开, with attendance and votes where a meeting voted."""
+
+    step: str
+    date: dt.date
+    meeting: str | None = None
+    members: int | None = None
+    adults: int | None = None
+    present: int | None = None
+    votes_for: int | None = None
+    against: int | None = None
+    abstain: int | None = None
+
+    @property
+    def voted(self) -> bool:
+        return self.votes_for is not None
+
+
+@dataclass(frozen=True)
+class Progress:
+    date: dt.date
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MajorMatter(Disclosure):
+    kind: ClassVar[str] = "major"
+    slug: str
+    title: str
+    item: str
+    amount: Decimal | None = None
+    steps: tuple[Step, ...] = ()
+    progress: tuple[Progress, ...] = ()
+    body: str = ""
+    body_line: int = 1
+
+    @property
+    def year(self) -> int:
+        return self.posted.year
+
+    @property
+    def done(self) -> bool:
+        return any(step.step == "result-disclosed" for step in self.steps)
+
+    @property
+    def updated(self) -> dt.date:
+        """A matter changes as it progresses: steps and progress entries count too."""
+        dates = [super().updated, *(s.date for s in self.steps), *(p.date for p in self.progress)]
+        return max(dates)
+
+
+@dataclass(frozen=True)
+class Supervisors:
+    chair: str | None = None
+    members: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Village:
+    slug: str
+    name: str
+    code: str | None = None
+    committee: str
+    party_branch: str | None = None
+    supervisors: Supervisors = Supervisors()
+    contacts: tuple[Contact, ...] = ()
+    board: str | None = None
+    finance: tuple[FinanceStatement, ...] = ()
+    affairs: tuple[AffairsItem, ...] = ()
+    major: tuple[MajorMatter, ...] = ()
+    source: Source = field(compare=False, repr=False)
+
+    @property
+    def disclosures(self) -> tuple[Disclosure, ...]:
+        """Published items, newest posting first (ties broken by path so order is stable)."""
+        items = [d for d in (*self.finance, *self.affairs, *self.major) if d.published]
+        return tuple(sorted(items, key=lambda d: (d.posted, d.kind, d.source.path), reverse=True))
+
+
+@dataclass(frozen=True)
+class CatalogueItem:
+    code: str
+    name: str
+    domain: str
+    cadence: str
+    min_posting_days: int | None = None
+    personal_data: bool = False
+
+
+@dataclass(frozen=True)
+class ProcedureStep:
+    code: str
+    name: str
+    vote: str | None = None  # "party" (党员大会), "meeting" (村民代表会议 / 村民会议) or None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The disclosure catalogue: what may be disclosed, finance categories, the procedure."""
+
+    items: tuple[CatalogueItem, ...]
+    income_categories: tuple[str, ...]
+    expense_categories: tuple[str, ...]
+    steps: tuple[ProcedureStep, ...]
+
+    def item(self, code: str) -> CatalogueItem | None:
+        return next((i for i in self.items if i.code == code), None)
+
+    def step(self, code: str) -> ProcedureStep | None:
+        return next((s for s in self.steps if s.code == code), None)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    base_url: str
+    locale: str = "zh-Hans"
+    county: str | None = None
+    township: str | None = None
+    contacts: tuple[Contact, ...] = ()
+    poster_size: str = "A4"
+    profile: str | None = None
+    redirects: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    profile: Profile
+    villages: tuple[Village, ...]
+
+    def is_personal(self, disclosure: Disclosure) -> bool:
+        """Items whose catalogue entry carries personal data stay out of sitemap and bulk data."""
+        code = getattr(disclosure, "item", None)
+        entry = self.profile.item(code) if code else None
+        return bool(entry and entry.personal_data)

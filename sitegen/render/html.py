@@ -1,0 +1,184 @@
+"""HTML pages: a Jinja2 environment over the theme, and the context every page gets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+import yaml
+from markupsafe import Markup
+
+from .. import urls
+from ..model import Disclosure, FinanceStatement, Site, Village
+from ..money import format_money, uppercase_yuan
+from .qr import qr_svg
+
+LANG_ATTRIBUTE = {"zh-Hans": "zh-CN", "zh-Hant": "zh-Hant"}
+_TRADITIONAL = str.maketrans("贰叁陆万亿负", "貳參陸萬億負")
+PAGE_TEMPLATES = {"finance": "finance.html", "affairs": "affairs.html", "major": "major.html"}
+
+
+def default_theme() -> Path:
+    """The theme shipped with sitegen (top-level `themes/default` of the source tree)."""
+    return Path(__file__).resolve().parents[2] / "themes" / "default"
+
+
+def _markdown() -> markdown.Markdown:
+    """One reused converter. Raw HTML is switched off: it is escaped, never passed to a page."""
+    converter = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    return converter
+
+
+def _format_date(value: dt.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+@dataclass(frozen=True)
+class Asset:
+    path: str  # fingerprinted site path, e.g. assets/site.3f2a9c1b7e.css
+    content: bytes
+
+
+class Theme:
+    """The theme's templates, strings and stylesheet for one locale."""
+
+    def __init__(self, directory: Path, locale: str) -> None:
+        self.directory = directory
+        self.locale = locale
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(directory / "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(
+            money=lambda value: format_money(Decimal(value)),
+            yuan_upper=lambda amount: uppercase_yuan(amount).translate(_TRADITIONAL if locale == "zh-Hant" else {}),
+            date=_format_date,
+            fmt=lambda pattern, **kwargs: pattern.format(**kwargs),
+        )
+        self._markdown = _markdown()
+
+    @cached_property
+    def strings(self) -> dict[str, str]:
+        path = self.directory / "i18n" / f"{self.locale}.yaml"
+        return yaml.safe_load(path.read_text("utf-8"))
+
+    @cached_property
+    def stylesheet(self) -> Asset:
+        content = (self.directory / "static" / "site.css").read_bytes()
+        digest = hashlib.sha256(content).hexdigest()[:10]
+        return Asset(f"assets/site.{digest}.css", content)
+
+    def markdown(self, text: str) -> Markup:
+        self._markdown.reset()
+        return Markup(self._markdown.convert(text))
+
+
+@dataclass(frozen=True)
+class Page:
+    """One planned HTML page: where it goes, which template, and what it shows."""
+
+    path: str  # site path in directory form: "" or "dongtan/finance/2026-10/"
+    template: str
+    context: dict[str, Any]
+    updated: dt.date | None
+    noindex: bool = False
+    contacts: tuple = ()
+
+    @property
+    def file(self) -> str:
+        return self.path + "index.html"
+
+
+def title_of(item: Disclosure, strings: dict[str, str]) -> str:
+    if isinstance(item, FinanceStatement):
+        return strings["finance_title"].format(year=item.year, month=item.month)
+    return item.title
+
+
+def render_page(theme: Theme, site: Site, page: Page) -> bytes:
+    """Render one page; every page carries a QR code of its own absolute URL."""
+    page_url = urls.absolute(site.config.base_url, page.path)
+    strings = theme.strings
+
+    def path_of(obj: Village | Disclosure) -> str:
+        return urls.village_path(obj) if isinstance(obj, Village) else urls.disclosure_path(obj)
+
+    context = {
+        "site": site.config,
+        "L": strings,
+        "lang": LANG_ATTRIBUTE[site.config.locale],
+        "page_path": page.path,
+        "page_url": page_url,
+        "qr_svg": Markup(qr_svg(page_url, strings["qr_label"].format(url=page_url))),
+        "url": lambda path: urls.relative(page.path, path),
+        "path_of": path_of,
+        "css_href": urls.relative(page.path, theme.stylesheet.path),
+        "title_of": lambda item: title_of(item, strings),
+        "item_name": lambda code: (site.profile.item(code).name if site.profile.item(code) else code),
+        "step_name": lambda code: (site.profile.step(code).name if site.profile.step(code) else code),
+        "contacts": page.contacts,
+        "updated": page.updated,
+        "noindex": page.noindex,
+        **page.context,
+    }
+    return theme.env.get_template(page.template).render(context).encode("utf-8")
+
+
+def plan_pages(site: Site, theme: Theme) -> list[Page]:
+    """Every HTML page of the site, in a stable order."""
+    pages: list[Page] = []
+    all_items = [(v, d) for v in site.villages for d in v.disclosures]
+    latest = sorted(all_items, key=lambda vd: (vd[1].posted, vd[0].slug, urls.disclosure_path(vd[1])), reverse=True)
+    pages.append(
+        Page(
+            "",
+            "index.html",
+            {"villages": site.villages, "latest": latest[:10]},
+            updated=max((d.updated for _, d in all_items), default=None),
+            contacts=site.config.contacts,
+        )
+    )
+    for village in site.villages:
+        items = village.disclosures
+        contacts = village.contacts + site.config.contacts
+        by_kind = [(kind, [d for d in items if d.kind == kind][:6]) for kind in ("finance", "affairs", "major")]
+        years = sorted({d.posted.year for d in items}, reverse=True)
+        archive = [(year, [d for d in items if d.posted.year == year]) for year in years]
+        pages.append(
+            Page(
+                urls.village_path(village),
+                "village.html",
+                {"village": village, "latest_by_kind": by_kind, "archive": archive},
+                updated=max((d.updated for d in items), default=None),
+                contacts=contacts,
+            )
+        )
+        for item in items:
+            body = item.notes if isinstance(item, FinanceStatement) else item.body
+            html = theme.markdown(body) if body else None
+            extra = {"notes_html": html} if isinstance(item, FinanceStatement) else {"body_html": html or Markup("")}
+            pages.append(
+                Page(
+                    urls.disclosure_path(item),
+                    PAGE_TEMPLATES[item.kind],
+                    {"village": village, "d": item, **extra},
+                    updated=item.updated,
+                    noindex=site.is_personal(item),
+                    contacts=contacts,
+                )
+            )
+    return pages
+
