@@ -1,0 +1,40 @@
+"""Shared fixtures: the example township built once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import build
+from sitegen.loader import load_site
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "content"
+
+
+@pytest.fixture(scope="session")
+def example_site():
+    site, problems = load_site(EXAMPLE)
+    assert site is not None, "\n".join(map(str, problems))
+    return site
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "output"
+    result = build(EXAMPLE, out)
+    assert result.ok, "\n".join(map(str, result.problems))
+    return out
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Create a small content folder from {relative path: text or bytes}."""
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
