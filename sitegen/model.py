@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -56,6 +57,11 @@ class Disclosure:
     def published(self) -> bool:
         """Only reviewed items are published; an item without review is a draft."""
         return self.review is not None
+
+    @property
+    def version(self) -> str:
+        """Short id of the item's exact source text, printed on page and poster so both can be matched."""
+        return hashlib.sha256(self.source.text.encode("utf-8")).hexdigest()[:8]
 
     @property
     def updated(self) -> dt.date:
