@@ -15,9 +15,9 @@ from xml.sax.saxutils import escape
 import jinja2
 
 from . import urls
-from .loader import load_site
 from .model import Site
 from .problems import Problem, error, has_errors
+from .rules import check_content
 from .render.html import Page, Theme, default_theme, plan_pages, render_page
 
 
@@ -37,7 +37,7 @@ def build(content: str | Path, output: str | Path, theme_dir: Path | None = None
     problems = list(_check_folders(content, output))
     if problems:
         return BuildResult(tuple(problems))
-    site, problems = load_site(content)
+    site, problems = check_content(content)
     if site is None or has_errors(problems):
         return BuildResult(tuple(problems))
     theme = Theme(theme_dir or default_theme(), site.config.locale)

@@ -11,7 +11,7 @@ from .problems import Problem, format_json, format_text, has_errors
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sitegen", description="村务公开网站与公开栏海报生成工具")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,serve}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,serve,privacy}")
 
     build = commands.add_parser("build", help="生成网站到输出文件夹（有错误时不改动旧网站）")
     build.add_argument("content", nargs="?", default="content", help="内容文件夹（默认 content）")
@@ -22,6 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="只检查内容，不生成")
     check.add_argument("content", nargs="?", default="content", help="内容文件夹（默认 content）")
     check.add_argument("--format", choices=("text", "json"), default="text", help="问题的输出格式")
+
+    privacy = commands.add_parser("privacy", help="检查文件中是否有身份证号、手机号、银行卡号（供 pre-commit 使用）")
+    privacy.add_argument("files", nargs="*", type=Path, help="要检查的文件")
 
     serve = commands.add_parser("serve", help="在本机预览网站")
     serve.add_argument("content", nargs="?", default="content", help="内容文件夹（默认 content）")
@@ -41,9 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "check":
-            from .loader import load_site
+            from .rules import check_content
 
-            _, problems = load_site(args.content)
+            _, problems = check_content(args.content)
             _report(problems, args.format)
             return 1 if has_errors(problems) else 0
         if args.command == "build":
@@ -57,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
             if args.format == "text":
                 print(f"已生成 {result.files} 个文件到 {args.output}/", file=sys.stderr)
             return 0
+        if args.command == "privacy":
+            from .privacy import scan_files
+
+            problems = scan_files(args.files)
+            _report(problems, "text")
+            return 1 if problems else 0
         from .serve import serve
 
         return serve(args.content, args.output, args.port)

@@ -9,21 +9,17 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from . import schema as s
 from .model import (
     AffairsItem,
-    CatalogueItem,
     Contact,
     Correction,
     Entry,
     FinanceStatement,
     MajorMatter,
-    ProcedureStep,
     Profile,
     Progress,
     Review,
@@ -34,7 +30,9 @@ from .model import (
     Table,
     Village,
 )
+from . import privacy
 from .problems import Problem, error
+from .profile import PROFILE, apply, baseline
 from .source import Source, decode, parse_yaml, split_front_matter
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
@@ -211,6 +209,8 @@ class _Loader:
             return None
         text, problems = decode(raw, self.display(path))
         self.problems.extend(problems)
+        if text is not None:
+            self.problems.extend(privacy.scan(self.display(path), text))
         return text
 
     def read_yaml(self, path: Path, spec: dict, what: str) -> tuple[dict | None, Source | None]:
@@ -281,14 +281,14 @@ def load_site(content: str | Path) -> tuple[Site | None, list[Problem]]:
             village = _load_village(loader, path)
             if village is not None:
                 villages.append(village)
-        elif dirent.name not in ROOT_FILES:
+        elif dirent.name not in ROOT_FILES and dirent.name != (config_values or {}).get("profile"):
             loader.problem(path, "unknown-file", f"内容文件夹里不应有“{dirent.name}”（只放 site.yaml、profile.yaml 和各村文件夹）")
 
     if config_values is None:
         return None, problems
     poster = config_values.pop("poster")
     config = SiteConfig(poster_size=poster["size"], **config_values)
-    profile = baseline_profile()
+    profile = _load_profile(loader, config.profile)
     return Site(config=config, profile=profile, villages=tuple(villages)), problems
 
 
@@ -427,15 +427,17 @@ def _markdown_slug(loader: _Loader, path: Path, dirent: os.DirEntry) -> str | No
     return slug
 
 
-@lru_cache(maxsize=1)
-def baseline_profile() -> Profile:
-    """The built-in national baseline catalogue (contract §8)."""
-    import yaml
-
-    data = yaml.safe_load(resources.files("sitegen").joinpath("baseline.yaml").read_text("utf-8"))
-    return Profile(
-        items=tuple(CatalogueItem(**item) for item in data["items"]),
-        income_categories=tuple(data["finance"]["income"]),
-        expense_categories=tuple(data["finance"]["expense"]),
-        steps=tuple(ProcedureStep(**step) for step in data["procedure"]),
-    )
+def _load_profile(loader: _Loader, name: str | None) -> Profile:
+    """site.yaml's `profile:`, else content/profile.yaml if present, merged over the baseline."""
+    path = loader.root / (name or "profile.yaml")
+    if "/" in (name or "") or name in (".", ".."):
+        loader.problem(loader.root / "site.yaml", "slug", f"profile 只写文件名，文件放在内容文件夹里（如 profile.yaml），实际为 {name}")
+        return baseline()
+    if not path.is_file():
+        if name:
+            loader.problem(path, "schema", f"site.yaml 指定的 profile 文件 {name} 不存在")
+        return baseline()
+    values, source = loader.read_yaml(path, PROFILE, "profile.yaml")
+    if values is None:
+        return baseline()
+    return apply(baseline(), values, s.Ctx(source, loader.problems))

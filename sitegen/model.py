@@ -257,6 +257,9 @@ class Profile:
     income_categories: tuple[str, ...]
     expense_categories: tuple[str, ...]
     steps: tuple[ProcedureStep, ...]
+    finance_min_posting_days: int | None = None
+    monthly_deadline: int = 15  # finance for a month is due by this day of the next month
+    quarterly_deadline: int = 20  # quarterly items by this day of the quarter's next month
 
     def item(self, code: str) -> CatalogueItem | None:
         return next((i for i in self.items if i.code == code), None)

@@ -95,6 +95,18 @@ def count(ctx: Ctx, value: Any, keys: Keys) -> Any:
     return value
 
 
+def boolean(ctx: Ctx, value: Any, keys: Keys) -> Any:
+    if not isinstance(value, bool):
+        return ctx.fail(keys, "schema", f"{describe(keys)} 应为 true 或 false，实际为{_shown(value)}")
+    return value
+
+
+def day_of_month(ctx: Ctx, value: Any, keys: Keys) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 28:
+        return ctx.fail(keys, "schema", f"{describe(keys)} 应为每月的第几日（1 到 28），实际为{_shown(value)}")
+    return value
+
+
 def money(ctx: Ctx, value: Any, keys: Keys) -> Any:
     try:
         return parse_money(value)

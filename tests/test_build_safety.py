@@ -66,11 +66,23 @@ def test_refuses_to_replace_content_or_unrelated_folders(tmp_path):
     assert (content / "site.yaml").is_file()
 
 
-def test_raw_html_in_markdown_never_reaches_the_page(tmp_path):
-    content = write_tree(tmp_path / "content", files())
+def test_unsafe_markdown_never_reaches_the_page(tmp_path):
+    from sitegen.render.html import Theme, default_theme
+
+    theme = Theme(default_theme(), "zh-Hans")
+    html = theme.markdown('<script>alert(1)</script> <img src=x onerror=alert(2)> [点我](javascript:alert(3)) [政策](https://example.gov.cn/)')
+    assert "<script" not in html and "<img" not in html and "javascript:" not in html
+    assert "alert(1)" in html  # escaped, shown as text so the clerk sees what was written
+    assert '<a href="https://example.gov.cn/">政策</a>' in html
+
+
+def test_harmless_raw_html_is_a_warning_and_shown_as_text(tmp_path):
+    from sample import AFFAIRS
+
+    content = write_tree(tmp_path / "content", files(affairs=AFFAIRS.replace("依据有关规定公示。", "依据有关规定<br>公示。")))
     out = tmp_path / "output"
-    assert build(content, out).ok
-    page = out / "dongtan/affairs/2026-Q3/dibao/index.html"
-    html = page.read_text("utf-8")
-    assert "<script" not in html
-    assert "alert(1)" in soup(page).get_text()  # shown as text, so the clerk sees what was written
+    result = build(content, out)
+    assert result.ok
+    assert [(p.severity.value, p.code, p.line) for p in result.problems] == [("warning", "unsafe-html", 15)]
+    page = soup(out / "dongtan/affairs/2026-Q3/dibao/index.html")
+    assert "依据有关规定<br>公示。" in page.get_text()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -12,6 +13,7 @@ from typing import Any
 
 import jinja2
 import markdown
+from markdown.treeprocessors import Treeprocessor
 import yaml
 from markupsafe import Markup
 
@@ -30,11 +32,26 @@ def default_theme() -> Path:
     return Path(__file__).resolve().parents[2] / "themes" / "default"
 
 
+_SAFE_LINK = re.compile(r"(https?:|mailto:|tel:|#|/|\.|[^:]*$)", re.IGNORECASE)
+
+
+class _DropUnsafeLinks(Treeprocessor):
+    """Links and images may only use http(s), mailto, tel or relative addresses."""
+
+    def run(self, root):
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is not None and not _SAFE_LINK.match(value.strip()):
+                    del element.attrib[attribute]
+
+
 def _markdown() -> markdown.Markdown:
     """One reused converter. Raw HTML is switched off: it is escaped, never passed to a page."""
     converter = markdown.Markdown(extensions=["sane_lists"], output_format="html")
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
+    converter.treeprocessors.register(_DropUnsafeLinks(converter), "drop-unsafe-links", 0)
     return converter
 
 

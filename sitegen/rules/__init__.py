@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from ..loader import load_site
 from ..model import Site
 from ..problems import Problem
+from . import catalogue, finance, markup, procedure
 
-RULES: tuple = ()
+RULES: tuple = (finance.check, procedure.check, catalogue.check, markup.check)
 
 
 def check_site(site: Site) -> list[Problem]:
@@ -14,3 +18,11 @@ def check_site(site: Site) -> list[Problem]:
     for rule in RULES:
         problems.extend(rule(site))
     return problems
+
+
+def check_content(content: str | Path) -> tuple[Site | None, list[Problem]]:
+    """Load and validate a content folder: what `check` reports and what `build` refuses on."""
+    site, problems = load_site(content)
+    if site is not None:
+        problems = problems + check_site(site)
+    return site, sorted(problems)

@@ -1,0 +1,67 @@
+"""Catalogue rules: known items, review before posting, posting periods, deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..model import AffairsItem, Disclosure, FinanceStatement, MajorMatter, Site
+from ..problems import Problem, error, warning
+
+
+def check(site: Site) -> list[Problem]:
+    problems: list[Problem] = []
+    profile = site.profile
+    codes = "、".join(item.code for item in profile.items)
+    for village in site.villages:
+        for item in (*village.finance, *village.affairs, *village.major):
+            path = item.source.path
+            min_days = profile.finance_min_posting_days
+            if isinstance(item, (AffairsItem, MajorMatter)):
+                entry = profile.item(item.item)
+                if entry is None:
+                    problems.append(error(path, *item.source.at(("item",)), "unknown-item", f"事项代码 {item.item} 不在公开目录中（可用：{codes}）"))
+                min_days = entry.min_posting_days if entry else None
+            problems += _posting_period(item, min_days)
+            problems += _review(item)
+            problems += _deadline(item, profile.monthly_deadline, profile.quarterly_deadline)
+    return problems
+
+
+def _posting_period(item: Disclosure, min_days: int | None) -> list[Problem]:
+    path = item.source.path
+    if item.posted_until is None:
+        if min_days:
+            return [error(path, *item.source.at(("posted",)), "posting-period", f"本事项公示期不少于 {min_days} 天，请写明公示截止日期 posted_until")]
+        return []
+    at = item.source.at(("posted_until",))
+    days = (item.posted_until - item.posted).days
+    if days < 0:
+        return [error(path, *at, "posting-period", f"公示截止日期 {item.posted_until} 早于公开日期 {item.posted}")]
+    if min_days and days < min_days:
+        return [error(path, *at, "posting-period", f"公示期 {item.posted} 至 {item.posted_until} 只有 {days} 天，本事项不少于 {min_days} 天")]
+    return []
+
+
+def _review(item: Disclosure) -> list[Problem]:
+    path = item.source.path
+    if item.review is None:
+        return [warning(path, 1, 1, "unreviewed", "没有审核记录（review），本条不会发布；请经村务监督委员会审核后补写 review")]
+    if item.review.date > item.posted:
+        return [error(path, *item.source.at(("review", "date")), "review-date", f"审核日期 {item.review.date} 晚于公开日期 {item.posted}：应先审核、后公开")]
+    return []
+
+
+def _deadline(item: Disclosure, monthly_day: int, quarterly_day: int) -> list[Problem]:
+    """Late disclosure is a warning, not an error (domain notes §2.2): it must still be published."""
+    if isinstance(item, FinanceStatement):
+        year, month, day = item.year, item.month + 1, monthly_day
+    elif isinstance(item, AffairsItem):
+        year, month, day = item.year, item.quarter * 3 + 1, quarterly_day
+    else:
+        return []
+    if month > 12:
+        year, month = year + 1, month - 12
+    due = dt.date(year, month, day)
+    if item.posted <= due:
+        return []
+    return [warning(item.source.path, *item.source.at(("posted",)), "posting-late", f"公开日期 {item.posted} 晚于规定的 {due}（{item.period} 应在 {due} 前公开）")]

@@ -1,0 +1,101 @@
+"""Finance statements: balance, the chain between months, dates, vouchers and categories."""
+
+from __future__ import annotations
+
+import difflib
+
+from ..model import FinanceStatement, Site
+from ..money import format_money
+from ..problems import Problem, error
+
+
+def check(site: Site) -> list[Problem]:
+    problems: list[Problem] = []
+    profile = site.profile
+    for village in site.villages:
+        by_period = {statement.period: statement for statement in village.finance}
+        for statement in village.finance:
+            problems += _balance(statement)
+            problems += _chain(statement, by_period.get(_previous_month(statement.period)))
+            problems += _entries(statement, "income", profile.income_categories)
+            problems += _entries(statement, "expense", profile.expense_categories)
+            problems += _vouchers(statement)
+    return problems
+
+
+def _at(statement: FinanceStatement, *keys, code: str, message: str) -> Problem:
+    line, col = statement.source.at(keys)
+    return error(statement.source.path, line, col, code, message)
+
+
+def _balance(statement: FinanceStatement) -> list[Problem]:
+    if statement.computed_closing == statement.closing_balance:
+        return []
+    return [
+        _at(
+            statement,
+            "closing_balance",
+            code="finance-balance",
+            message=(
+                f"期末余额 {format_money(statement.closing_balance)} 与 期初余额+收入−支出 = "
+                f"{format_money(statement.opening_balance)} + {format_money(statement.income_total)} − "
+                f"{format_money(statement.expense_total)} = {format_money(statement.computed_closing)} 不符"
+            ),
+        )
+    ]
+
+
+def _previous_month(period: str) -> str:
+    year, month = int(period[:4]), int(period[5:7])
+    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+
+
+def _chain(statement: FinanceStatement, previous: FinanceStatement | None) -> list[Problem]:
+    if previous is None or previous.closing_balance == statement.opening_balance:
+        return []
+    return [
+        _at(
+            statement,
+            "opening_balance",
+            code="finance-chain",
+            message=(
+                f"期初余额 {format_money(statement.opening_balance)} 应等于上月（{previous.period}.yaml）"
+                f"期末余额 {format_money(previous.closing_balance)}"
+            ),
+        )
+    ]
+
+
+def _entries(statement: FinanceStatement, side: str, categories: tuple[str, ...]) -> list[Problem]:
+    problems = []
+    label = "收入" if side == "income" else "支出"
+    for index, entry in enumerate(getattr(statement, side)):
+        if entry.date.strftime("%Y-%m") != statement.period:
+            problems.append(
+                _at(statement, side, index, "date", code="period-mismatch",
+                    message=f"{label}第{index + 1}笔的日期 {entry.date.isoformat()} 不在本期 {statement.period} 内")
+            )
+        if entry.category not in categories:
+            close = difflib.get_close_matches(entry.category, categories, n=1, cutoff=0.3)
+            hint = f"，是不是“{close[0]}”？" if close else ""
+            problems.append(
+                _at(statement, side, index, "category", code="finance-category",
+                    message=f"{label}科目“{entry.category}”不在{label}科目表中（{'、'.join(categories)}）{hint}")
+            )
+    return problems
+
+
+def _vouchers(statement: FinanceStatement) -> list[Problem]:
+    seen: dict[str, str] = {}
+    problems = []
+    for side in ("income", "expense"):
+        for index, entry in enumerate(getattr(statement, side)):
+            where = f"{'收入' if side == 'income' else '支出'}第{index + 1}笔"
+            if entry.voucher in seen:
+                problems.append(
+                    _at(statement, side, index, "voucher", code="voucher-duplicate",
+                        message=f"凭证号 {entry.voucher} 重复：{seen[entry.voucher]}已经用过")
+                )
+            else:
+                seen[entry.voucher] = where
+    return problems

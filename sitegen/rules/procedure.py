@@ -1,0 +1,74 @@
+"""四议两公开: steps known and in procedure order, dates in order, votes that add up and pass.
+
+Quorum and majority follow the contract (§7) and the organic law, in integer arithmetic
+only: ⌈2/3·n⌉ ≤ present is written 3·present ≥ 2·n, and "more than half" 2·for > n.
+"""
+
+from __future__ import annotations
+
+from ..model import MajorMatter, Site, Step
+from ..problems import Problem, error
+
+
+def check(site: Site) -> list[Problem]:
+    problems: list[Problem] = []
+    order = {step.code: index for index, step in enumerate(site.profile.steps)}
+    rules = {step.code: step.vote for step in site.profile.steps}
+    known = "、".join(order)
+    for village in site.villages:
+        for matter in village.major:
+            last_index, last_date = -1, None
+            for index, step in enumerate(matter.steps):
+                at = _locator(matter, index)
+                if step.step not in order:
+                    problems.append(at("step", "step-order", f"不认识的步骤 {step.step}（可用：{known}）"))
+                    continue
+                if order[step.step] <= last_index:
+                    problems.append(at("step", "step-order", f"步骤 {step.step} 的顺序不对：应按 {known} 的顺序，且每步只写一次"))
+                if last_date and step.date < last_date:
+                    problems.append(at("date", "step-order", f"步骤 {step.step} 的日期 {step.date} 早于上一步的 {last_date}"))
+                last_index, last_date = max(last_index, order[step.step]), step.date
+                if rules[step.step]:
+                    problems += _votes(step, rules[step.step], at)
+    return problems
+
+
+def _locator(matter: MajorMatter, index: int):
+    def at(key: str, code: str, message: str) -> Problem:
+        line, col = matter.source.at(("steps", index, key))
+        return error(matter.source.path, line, col, code, message)
+
+    return at
+
+
+def _votes(step: Step, rule: str, at) -> list[Problem]:
+    """Attendance and votes of one voting step; returns at most the first problem of each kind."""
+    if rule == "party":
+        meeting, base_key, base = "党员大会", "members", step.members
+    elif step.meeting is None:
+        return [at("step", "schema", f"步骤 {step.step} 须写 meeting（村民代表会议 或 村民会议）")]
+    elif step.meeting == "村民会议":
+        meeting, base_key, base = "村民会议", "adults", step.adults
+    else:
+        meeting, base_key, base = step.meeting, "members", step.members
+    counts = {base_key: base, "present": step.present, "for": step.votes_for, "against": step.against, "abstain": step.abstain}
+    missing = [key for key, value in counts.items() if value is None]
+    if missing:
+        return [at("step", "votes", f"{meeting}表决须写明 {'、'.join(missing)}（{base_key} 应到人数、present 实到、for 赞成、against 反对、abstain 弃权）")]
+    cast = step.votes_for + step.against + step.abstain
+    if cast > step.present:
+        return [at("for", "votes", f"赞成 {step.votes_for} + 反对 {step.against} + 弃权 {step.abstain} = {cast}，超过实到人数 {step.present}")]
+    if step.present > base:
+        return [at("present", "votes", f"实到人数 {step.present} 超过应到人数（{base_key}）{base}")]
+    problems = []
+    if meeting == "村民会议":
+        if not 2 * step.present > base:
+            problems.append(at("present", "quorum", f"村民会议须有过半数的十八周岁以上村民参加：应到 {base} 人，实到 {step.present} 人，不足 {base // 2 + 1} 人"))
+    elif not 3 * step.present >= 2 * base:
+        need = -(-2 * base // 3)
+        problems.append(at("present", "quorum", f"{meeting}须有三分之二以上应到人员出席：应到 {base} 人，至少 {need} 人，实到 {step.present} 人"))
+    # 党员大会 passes with more than half of all members; the meetings with more than half of those present
+    majority_base, majority_label = (base, "应到党员") if meeting == "党员大会" else (step.present, "实到人数")
+    if not 2 * step.votes_for > majority_base:
+        problems.append(at("for", "majority", f"{meeting}须经{majority_label}过半数同意：{majority_label} {majority_base} 人，至少 {majority_base // 2 + 1} 票，赞成 {step.votes_for} 票"))
+    return problems
