@@ -5,15 +5,15 @@ BIN    := $(VENV)/bin
 CONTENT ?= content
 OUTPUT  ?= output
 
-.PHONY: site test serve check clean system-deps
+.PHONY: site test serve check clean system-deps fonts
 
-site: $(VENV)/.installed-site
+site: $(VENV)/.installed-site system-deps fonts
 	$(BIN)/sitegen build $(CONTENT) -o $(OUTPUT)
 
-check: $(VENV)/.installed-site
+check: $(VENV)/.installed-site system-deps fonts
 	$(BIN)/sitegen check $(CONTENT)
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test system-deps fonts
 	$(BIN)/python -m pytest
 
 # Reserved for the live preview server.
@@ -22,6 +22,11 @@ serve: $(VENV)/.installed-site
 
 system-deps:
 	sh tools/system-deps.sh
+
+# The poster font (Noto Sans SC, OFL), fetched at a pinned version and checked by sha256;
+# never committed. A quick no-op when it is in place.
+fonts:
+	sh tools/fetch-fonts.sh
 
 $(VENV)/.created:
 	$(MAKE) system-deps

@@ -31,8 +31,18 @@ class BuildResult:
         return not has_errors(self.problems)
 
 
-def build(content: str | Path, output: str | Path, theme_dir: Path | None = None) -> BuildResult:
-    """Build the site from `content` into `output`. On any error, `output` is not touched."""
+def build(
+    content: str | Path,
+    output: str | Path,
+    theme_dir: Path | None = None,
+    posters: bool = True,
+    cache_dir: str | Path | None = None,
+) -> BuildResult:
+    """Build the site from `content` into `output`. On any error, `output` is not touched.
+
+    `posters=False` skips the PDFs (posters, signs, board packs). Rendered PDFs are cached in
+    `cache_dir` (default `$SITEGEN_CACHE` or `.sitegen-cache`), which is safe to delete.
+    """
     content, output = Path(content), Path(output)
     problems = list(_check_folders(content, output))
     if problems:
@@ -42,15 +52,27 @@ def build(content: str | Path, output: str | Path, theme_dir: Path | None = None
         return BuildResult(tuple(problems))
     theme = Theme(theme_dir or default_theme(), site.config.locale)
     try:
-        files = render_site(site, theme)
+        printed: dict[str, bytes] = {}
+        if posters:
+            from .render.posters import build_posters  # imports WeasyPrint: only when needed
+
+            cache = Path(cache_dir or os.environ.get("SITEGEN_CACHE") or ".sitegen-cache")
+            printed, poster_problems = build_posters(site, theme, cache)
+            problems = [*problems, *poster_problems]
+            if has_errors(poster_problems):
+                return BuildResult(tuple(problems))
+        files = render_site(site, theme, printed)
     except jinja2.TemplateError as exc:
         return BuildResult(tuple(problems) + (_template_problem(exc, theme),))
     write_atomically(output, files)
     return BuildResult(tuple(problems), len(files))
 
 
-def render_site(site: Site, theme: Theme) -> dict[str, bytes]:
-    """Every output file of the site as (relative path → bytes). Pure: no writes."""
+def render_site(site: Site, theme: Theme, printed: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """Every output file of the site as (relative path → bytes). Pure: no writes.
+
+    `printed` holds the rendered PDFs; pages link them, labelled with their size.
+    """
     files: dict[str, bytes] = {}
 
     def add(path: str, content: bytes) -> None:
@@ -58,7 +80,15 @@ def render_site(site: Site, theme: Theme) -> dict[str, bytes]:
             raise ValueError(f"two outputs for {path}")
         files[path] = content
 
-    pages = plan_pages(site, theme)
+    printed = printed or {}
+    links = {}
+    if printed:
+        from .render.posters import page_links
+
+        links = page_links(site, theme, printed)
+    for path, pdf in sorted(printed.items()):
+        add(path, pdf)
+    pages = plan_pages(site, theme, links)
     for page in pages:
         add(page.file, render_page(theme, site, page))
     add(theme.stylesheet.path, theme.stylesheet.content)
@@ -122,7 +152,7 @@ def _template_problem(exc: jinja2.TemplateError, theme: Theme) -> Problem:
     name = getattr(exc, "filename", None)
     line = getattr(exc, "lineno", None)
     if not name:
-        templates = str(theme.directory / "templates")
+        templates = str(theme.directory)  # page templates and poster templates
         tb = exc.__traceback__
         while tb is not None:
             if tb.tb_frame.f_code.co_filename.startswith(templates):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,19 @@ from sitegen.loader import load_site
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "content"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def poster_cache(tmp_path_factory):
+    """One fresh PDF cache per test session: each session really renders its posters, once."""
+    cache = tmp_path_factory.mktemp("sitegen-cache")
+    before = os.environ.get("SITEGEN_CACHE")
+    os.environ["SITEGEN_CACHE"] = str(cache)
+    yield cache
+    if before is None:
+        os.environ.pop("SITEGEN_CACHE", None)
+    else:
+        os.environ["SITEGEN_CACHE"] = before
 
 
 @pytest.fixture(scope="session")

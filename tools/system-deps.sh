@@ -2,7 +2,10 @@
 # Installs the Debian packages sitegen needs and a fresh machine may lack.
 # Quick no-op when they are present, so `make` can call it every time a venv is made.
 set -eu
-PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig"
+# libharfbuzz-subset0: WeasyPrint subsets the poster font with it (fast, reproducible); sitegen
+#   refuses to render posters without it. poppler-utils: the tests read the PDFs (pdftotext,
+#   pdffonts, pdfinfo, pdftoppm).
+PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig poppler-utils"
 missing=""
 for pkg in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"

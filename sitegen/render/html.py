@@ -154,8 +154,12 @@ def render_page(theme: Theme, site: Site, page: Page) -> bytes:
     return theme.env.get_template(page.template).render(context).encode("utf-8")
 
 
-def plan_pages(site: Site, theme: Theme) -> list[Page]:
-    """Every HTML page of the site, in a stable order."""
+def plan_pages(site: Site, theme: Theme, links: dict[str, dict] | None = None) -> list[Page]:
+    """Every HTML page of the site, in a stable order.
+
+    `links` adds context per page path: the print links (poster, sign, board packs) and their sizes.
+    """
+    links = links or {}
     pages: list[Page] = []
     all_items = [(v, d) for v in site.villages for d in v.disclosures]
     latest = sorted(all_items, key=lambda vd: (vd[1].posted, vd[0].slug, urls.disclosure_path(vd[1])), reverse=True)
@@ -178,7 +182,7 @@ def plan_pages(site: Site, theme: Theme) -> list[Page]:
             Page(
                 urls.village_path(village),
                 "village.html",
-                {"village": village, "latest_by_kind": by_kind, "archive": archive},
+                {"village": village, "latest_by_kind": by_kind, "archive": archive, **links.get(urls.village_path(village), {})},
                 updated=max((d.updated for d in items), default=None),
                 contacts=contacts,
             )
@@ -191,7 +195,7 @@ def plan_pages(site: Site, theme: Theme) -> list[Page]:
                 Page(
                     urls.disclosure_path(item),
                     PAGE_TEMPLATES[item.kind],
-                    {"village": village, "d": item, **extra},
+                    {"village": village, "d": item, **extra, **links.get(urls.disclosure_path(item), {})},
                     updated=item.updated,
                     noindex=site.is_personal(item),
                     contacts=contacts,

@@ -7,9 +7,9 @@ from pathlib import Path
 from ..loader import load_site
 from ..model import Site
 from ..problems import Problem
-from . import catalogue, finance, markup, procedure
+from . import catalogue, finance, glyphs, markup, procedure
 
-RULES: tuple = (finance.check, procedure.check, catalogue.check, markup.check)
+RULES: tuple = (finance.check, procedure.check, catalogue.check, markup.check, glyphs.check)
 
 
 def check_site(site: Site) -> list[Problem]:
