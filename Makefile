@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 CONTENT ?= content
 OUTPUT  ?= output
 
-.PHONY: site test serve check clean system-deps fonts
+.PHONY: site test serve check clean system-deps fonts bench
 
 site: $(VENV)/.installed-site system-deps fonts
 	$(BIN)/sitegen build $(CONTENT) -o $(OUTPUT)
@@ -44,3 +44,11 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.created
 
 clean:
 	rm -rf $(VENV) $(OUTPUT) .sitegen-cache .pytest_cache
+
+# One table: sitegen (cold, cache kept, no-op, one-file edit, posters) against Hugo and Pelican.
+bench: $(VENV)/.installed-bench system-deps fonts
+	$(BIN)/python bench/run.py
+
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.created
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@

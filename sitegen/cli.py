@@ -19,6 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--theme", type=Path, help="主题文件夹（默认自带的 themes/default）")
     build.add_argument("--format", choices=("text", "json"), default="text", help="问题的输出格式")
     build.add_argument("--no-posters", action="store_true", help="不生成打印用的 PDF（海报、标牌、公开栏张贴材料）")
+    build.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认每个处理器核心一个）")
 
     check = commands.add_parser("check", help="只检查内容，不生成")
     check.add_argument("content", nargs="?", default="content", help="内容文件夹（默认 content）")
@@ -53,13 +54,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from .build import build
 
-            result = build(args.content, args.output, args.theme, posters=not args.no_posters)
+            result = build(args.content, args.output, args.theme, posters=not args.no_posters, jobs=args.jobs)
             _report(result.problems, args.format)
             if not result.ok:
                 print("生成失败，原有网站未改动。", file=sys.stderr)
                 return 1
             if args.format == "text":
-                print(f"已生成 {result.files} 个文件到 {args.output}/", file=sys.stderr)
+                print(f"已生成 {result.files} 个文件到 {args.output}/，其中 {result.written} 个有变化", file=sys.stderr)
             return 0
         if args.command == "privacy":
             from .privacy import scan_files

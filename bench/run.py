@@ -1,0 +1,101 @@
+"""`make bench`: one table from one run — sitegen on a synthetic county against Hugo and Pelican.
+
+    .venv/bin/python bench/run.py [--villages 300] [--poster-villages 10] [--skip-competitors]
+
+Rows: our cold HTML-only build (empty cache), a rebuild into a fresh output folder with the cache
+kept, a no-op rebuild, a one-file edit, and a cold build with posters on a sample of villages
+(a whole county's posters take over an hour at ~5 posters/s), each with its peak RSS; then Hugo
+and Pelican building an equivalent Markdown corpus. Figures only: nothing here is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SITEGEN = [sys.executable, "-m", "sitegen"]
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def timed(command: list[str], env: dict | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one command, from its own process (os.wait4)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def count(folder: Path, suffix: str) -> int:
+    return sum(1 for _ in folder.rglob(f"*{suffix}"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--villages", type=int, default=300)
+    parser.add_argument("--poster-villages", type=int, default=10)
+    parser.add_argument("--skip-competitors", action="store_true")
+    args = parser.parse_args()
+    rows: list[tuple[str, float, float, str]] = []
+    with tempfile.TemporaryDirectory(prefix="sitegen-bench-") as scratch:
+        work = Path(scratch)
+        county, sample = work / "county", work / "sample"
+        subprocess.run([sys.executable, "bench/gen.py", str(county), "--villages", str(args.villages)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, "bench/gen.py", str(sample), "--villages", str(args.poster_villages)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        out, cache = work / "out", work / "cache"
+        env = {"SITEGEN_CACHE": str(cache)}
+        html = [*SITEGEN, "build", str(county), "-o", str(out), "--no-posters"]
+
+        seconds, rss = timed(html, env)
+        pages = count(out, ".html")
+        rows.append(("sitegen cold, HTML only", seconds, rss, f"{pages} pages"))
+        seconds, rss = timed([*SITEGEN, "build", str(county), "-o", str(work / "fresh"), "--no-posters"], env)
+        rows.append(("sitegen, cache kept, fresh output folder", seconds, rss, f"{pages} pages"))
+        seconds, rss = timed(html, env)
+        rows.append(("sitegen no-op rebuild", seconds, rss, "nothing rendered or written"))
+        statements = sorted(county.glob("*/finance/*.yaml"))
+        statement = statements[len(statements) // 2]
+        text = statement.read_text("utf-8")
+        statement.write_text(text.replace("summary: ", "summary: （已更正）", 1), "utf-8")
+        seconds, rss = timed(html, env)
+        rows.append(("sitegen one-file edit", seconds, rss, statement.relative_to(county).as_posix()))
+
+        poster_out = work / "poster-out"
+        seconds, rss = timed([*SITEGEN, "build", str(sample), "-o", str(poster_out)], {"SITEGEN_CACHE": str(work / "poster-cache")})
+        pdfs = count(poster_out, ".pdf")
+        rows.append((f"sitegen cold with posters ({args.poster_villages} villages)", seconds, rss, f"{pdfs} PDFs, {pdfs / seconds:.1f} PDFs/s overall"))
+
+        competitors = {}
+        if not args.skip_competitors:
+            from competitors import run_competitors
+
+            competitors = run_competitors(pages, work / "competitors")
+            for name, figures in competitors.items():
+                if isinstance(figures, dict) and "seconds" in figures:
+                    rows.append((f"{name} {figures['version']}", figures["seconds"], figures["peak_rss_mib"], f"{figures['html_files']} pages"))
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"\nsitegen benchmark — {args.villages} villages, {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
+    print(f"| {'run':<44} | {'seconds':>8} | {'peak RSS MiB':>12} | notes")
+    print(f"|{'-' * 46}|{'-' * 10}|{'-' * 14}|------")
+    for name, seconds, rss, note in rows:
+        print(f"| {name:<44} | {seconds:>8.2f} | {rss:>12.0f} | {note}")
+    cold = rows[0][1]
+    for name in ("hugo", "pelican"):
+        figures = competitors.get(name)
+        if isinstance(figures, dict) and "seconds" in figures:
+            print(f"\nsitegen cold / {name}: {cold / figures['seconds']:.2f}×   {name} / sitegen cold: {figures['seconds'] / cold:.2f}×")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""What the last successful build into an output folder was made from, and what it wrote.
+
+A no-op rebuild must render nothing and rewrite nothing (deploys upload by mtime). So every
+input — content files, theme files, tool versions, options — is fingerprinted; when the
+fingerprint equals the last build's and the output is as that build left it, the build stops
+there. Files are hashed by content, with a stat cache so unchanged files are not re-read (as
+git's index does); a fresh clone in CI re-hashes but still finds its content unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from .problems import Problem, Severity
+
+STATE_VERSION = 1
+_TOOLS = ("sitegen", "jinja2", "markdown", "pyyaml", "zxing-cpp", "weasyprint", "fonttools")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The fingerprint of every input, and the stat cache that made it cheap."""
+
+    digest: str
+    stats: dict[str, list] = field(compare=False)  # path → [size, mtime_ns, sha256]
+
+
+def snapshot(roots: list[Path], options: dict, previous: dict[str, list] | None = None) -> Snapshot:
+    """Fingerprint the files under `roots` (hidden names skipped), tool versions and `options`."""
+    previous = previous or {}
+    stats: dict[str, list] = {}
+    hasher = hashlib.sha256(json.dumps([STATE_VERSION, _versions(), options], sort_keys=True).encode())
+    for root in roots:
+        for path in sorted(_files(root)):
+            key = path.as_posix()
+            info = path.stat()
+            known = previous.get(key)
+            if known and known[0] == info.st_size and known[1] == info.st_mtime_ns:
+                digest = known[2]
+            else:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            stats[key] = [info.st_size, info.st_mtime_ns, digest]
+            hasher.update(f"{key}\0{digest}\n".encode())
+    return Snapshot(hasher.hexdigest(), stats)
+
+
+def _files(root: Path):
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
+        for name in names:
+            if not name.startswith("."):
+                yield Path(folder) / name
+
+
+def _versions() -> list[str]:
+    versions = [sys.version]
+    for name in _TOOLS:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} -")
+    return versions
+
+
+@dataclass(frozen=True)
+class BuildState:
+    """Recorded after a successful build: inputs, the files written, and the warnings reported."""
+
+    inputs: str
+    outputs: dict[str, list]  # path → [size, mtime_ns, sha256] as written
+    warnings: tuple[Problem, ...] = ()
+    stats: dict[str, list] = field(default_factory=dict)
+
+    def output_intact(self, output: Path) -> bool:
+        """The output folder holds exactly what this state wrote (by size and mtime)."""
+        found = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()} if output.is_dir() else set()
+        if found != set(self.outputs):
+            return False
+        for relative, (size, mtime_ns, _) in self.outputs.items():
+            info = (output / relative).stat()
+            if info.st_size != size or info.st_mtime_ns != mtime_ns:
+                return False
+        return True
+
+
+def state_file(cache: Path, output: Path) -> Path:
+    """One state per output folder, in the cache (deleting the cache only costs a full build)."""
+    key = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
+    return cache / "builds" / f"{key}.json"
+
+
+def load_state(cache: Path, output: Path) -> BuildState | None:
+    try:
+        data = json.loads(state_file(cache, output).read_text("utf-8"))
+        if data.get("version") != STATE_VERSION:
+            return None
+        warnings = tuple(Problem(**{**w, "severity": Severity(w["severity"])}) for w in data["warnings"])
+        return BuildState(data["inputs"], data["outputs"], warnings, data["stats"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # a missing or damaged state costs a full build, never a wrong one
+
+
+def save_state(cache: Path, output: Path, state: BuildState) -> None:
+    """Write atomically: two builds at once may both save; either complete state is valid."""
+    path = state_file(cache, output)
+    data = {
+        "version": STATE_VERSION,
+        "inputs": state.inputs,
+        "outputs": state.outputs,
+        "warnings": [w.as_dict() for w in state.warnings],
+        "stats": state.stats,
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        temporary.replace(path)
+    except OSError:
+        pass  # a read-only cache costs speed next time, never the build

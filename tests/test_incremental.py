@@ -1,0 +1,135 @@
+"""Incremental builds: a rebuild equals a clean build byte for byte, and touches only what changed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from conftest import ROOT, write_tree
+from sample import files
+from test_site import tree_digest
+
+from sitegen.build import build
+
+THEME = ROOT / "themes" / "default"
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+def clean_digest(content: Path, theme: Path, tmp: Path) -> dict[str, str]:
+    out = tmp / "clean"
+    shutil.rmtree(out, ignore_errors=True)
+    assert build(content, out, theme, posters=False, cache_dir=tmp / "clean-cache").ok
+    digest = tree_digest(out)
+    shutil.rmtree(out)
+    shutil.rmtree(tmp / "clean-cache")
+    return digest
+
+
+def setup(tmp_path):
+    content = write_tree(tmp_path / "content", files())
+    theme = tmp_path / "theme"
+    shutil.copytree(THEME, theme, ignore=shutil.ignore_patterns("*.ttf"))
+    return content, theme, tmp_path / "out", tmp_path / "cache"
+
+
+def test_noop_rebuild_renders_and_rewrites_nothing(tmp_path):
+    content, theme, out, cache = setup(tmp_path)
+    first = build(content, out, theme, posters=False, cache_dir=cache)
+    assert first.ok and first.written == first.files
+    before = mtimes(out)
+    again = build(content, out, theme, posters=False, cache_dir=cache)
+    assert again.ok and again.written == 0 and again.files == first.files
+    assert mtimes(out) == before
+
+
+def test_one_edit_rewrites_only_the_pages_that_show_it(tmp_path):
+    content, theme, out, cache = setup(tmp_path)
+    assert build(content, out, theme, posters=False, cache_dir=cache).ok
+    before = mtimes(out)
+    finance = content / "dongtan/finance/2026-10.yaml"
+    finance.write_text(finance.read_text("utf-8").replace("本月收入为土地发包费。", "本月收入为土地发包费和鱼塘承包费。"), "utf-8")
+    result = build(content, out, theme, posters=False, cache_dir=cache)
+    assert result.ok
+    after = mtimes(out)
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert changed == {"dongtan/finance/2026-10/index.html"}  # the summary shows on its page only
+    assert tree_digest(out) == clean_digest(content, theme, tmp_path)
+
+
+def test_deleting_a_source_removes_its_outputs(tmp_path):
+    content, theme, out, cache = setup(tmp_path)
+    assert build(content, out, theme, posters=False, cache_dir=cache).ok
+    assert (out / "dongtan/major/2026-road/index.html").is_file()
+    (content / "dongtan/major/2026-road.md").unlink()
+    assert build(content, out, theme, posters=False, cache_dir=cache).ok
+    assert not (out / "dongtan/major/2026-road").exists()
+    assert tree_digest(out) == clean_digest(content, theme, tmp_path)
+
+
+def test_a_template_change_reaches_every_page_that_uses_it(tmp_path):
+    content, theme, out, cache = setup(tmp_path)
+    assert build(content, out, theme, posters=False, cache_dir=cache).ok
+    major = theme / "templates/major.html"
+    major.write_text(major.read_text("utf-8").replace("{% endblock %}", "<!-- v2 -->{% endblock %}", 1), "utf-8")
+    result = build(content, out, theme, posters=False, cache_dir=cache)
+    assert result.ok and result.written >= 1
+    assert "<!-- v2 -->" in (out / "dongtan/major/2026-road/index.html").read_text("utf-8")
+    assert tree_digest(out) == clean_digest(content, theme, tmp_path)
+
+
+def test_a_tampered_output_file_is_restored(tmp_path):
+    content, theme, out, cache = setup(tmp_path)
+    assert build(content, out, theme, posters=False, cache_dir=cache).ok
+    expected = tree_digest(out)
+    (out / "index.html").write_text("defaced", "utf-8")
+    (out / "stray.html").write_text("stray", "utf-8")
+    assert build(content, out, theme, posters=False, cache_dir=cache).ok
+    assert tree_digest(out) == expected
+
+
+EDITS = st.sampled_from(["summary", "amount", "delete-affairs", "add-major", "css", "village-name", "revert"])
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(EDITS, min_size=1, max_size=4))
+def test_random_edit_sequences_match_a_clean_build(tmp_path_factory, edits):
+    tmp = tmp_path_factory.mktemp("seq")
+    content, theme, out, cache = setup(tmp)
+    original = {p: p.read_bytes() for p in content.rglob("*") if p.is_file()}
+    assert build(content, out, theme, posters=False, cache_dir=cache).ok
+    for step, edit in enumerate(edits):
+        apply_edit(content, theme, edit, step, original)
+        assert build(content, out, theme, posters=False, cache_dir=cache).ok
+        assert tree_digest(out) == clean_digest(content, theme, tmp), edits[: step + 1]
+
+
+def apply_edit(content: Path, theme: Path, edit: str, step: int, original: dict[Path, bytes]) -> None:
+    finance = content / "dongtan/finance/2026-10.yaml"
+    if edit == "summary":
+        finance.write_text(finance.read_text("utf-8").replace("。\n", f"（第{step}次修改）。\n", 1), "utf-8")
+    elif edit == "amount":  # income and closing balance together, so it still balances
+        text = finance.read_text("utf-8")
+        finance.write_text(text.replace("amount: 0.20", "amount: 1.20").replace("closing_balance: 100.30", "closing_balance: 101.30"), "utf-8")
+    elif edit == "delete-affairs":
+        (content / "dongtan/affairs/2026-Q3/dibao.md").unlink(missing_ok=True)
+    elif edit == "add-major":
+        road = (content / "dongtan/major/2026-road.md")
+        if road.exists():
+            (content / f"dongtan/major/road-{step}.md").write_text(road.read_text("utf-8").replace("村内主干道", f"第{step}条道路"), "utf-8")
+    elif edit == "css":
+        css = theme / "static/site.css"
+        css.write_text(css.read_text("utf-8") + f"\n/* {step} */\n", "utf-8")
+    elif edit == "village-name":
+        village = content / "dongtan/village.yaml"
+        village.write_text(village.read_text("utf-8").replace("name: 东滩村", f"name: 东滩{step}村"), "utf-8")
+    else:  # revert everything: the cache must not serve the edited versions
+        for path in [p for p in content.rglob("*") if p.is_file()]:
+            if path not in original:
+                path.unlink()
+        for path, data in original.items():
+            path.write_bytes(data)
