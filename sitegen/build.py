@@ -8,25 +8,29 @@ upload nothing for them; when no input changed at all, nothing is rendered or wr
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import multiprocessing
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import jinja2
 
 from . import urls
-from .model import Site
+from .loader import load_root, load_village
+from .model import Village
 from .problems import Problem, Severity, error, has_errors
-from .rules import check_content
-from .render.html import Page, Theme, default_theme, plan_pages, render_page
+from .render.html import Theme, default_theme, plan_index, plan_village, render_page
+from .rules import check_content, check_site
+from .source import Source
 from .state import BuildState, load_state, save_state, snapshot
 
 PACKAGE = Path(__file__).resolve().parent
-PARALLEL_FROM = 200  # fewer pages render faster here than a pool starts
+VILLAGES_PER_WORKER = 8  # with posters, a worker process is replaced after this many villages
 
 
 @dataclass(frozen=True)
@@ -68,107 +72,142 @@ def build(
     )
     if previous and previous.inputs == inputs.digest and previous.output_intact(output):
         return BuildResult(previous.warnings, len(previous.outputs), 0)
-    site, problems = check_content(content)
-    if site is None or has_errors(problems):
+    files, problems = produce(content, theme_dir, posters, cache, jobs)
+    if has_errors(problems):
         return BuildResult(tuple(problems))
-    theme = Theme(theme_dir, site.config.locale)
-    try:
-        printed: dict[str, bytes] = {}
-        if posters:
-            from .render.posters import build_posters  # imports WeasyPrint: only when needed
-
-            printed, poster_problems = build_posters(site, theme, cache)
-            problems = [*problems, *poster_problems]
-            if has_errors(poster_problems):
-                return BuildResult(tuple(problems))
-        files = render_site(site, theme, printed, jobs)
-    except jinja2.TemplateError as exc:
-        return BuildResult(tuple(problems) + (_template_problem(exc, theme),))
-    except _TemplateFailure as failure:
-        return BuildResult(tuple(problems) + (failure.problem,))
     written, changed = write_atomically(output, files, previous)
     warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
     save_state(cache, output, BuildState(inputs.digest, written, warnings, inputs.stats))
     return BuildResult(tuple(problems), len(files), changed)
 
 
-def render_site(
-    site: Site, theme: Theme, printed: dict[str, bytes] | None = None, jobs: int | None = None
-) -> dict[str, bytes]:
-    """Every output file of the site as (relative path → bytes). Pure: no writes.
+@dataclass(frozen=True)
+class VillageOutput:
+    """What one village contributes: its problems, its files, and what the site-wide pages need."""
 
-    `printed` holds the rendered PDFs; pages link them, labelled with their size.
+    problems: tuple[Problem, ...]
+    files: dict[str, bytes] = field(default_factory=dict)  # its pages and PDFs
+    listing: Village | None = None  # the model without its bulk, for the township index
+    sitemap: tuple[tuple[str, bool, dt.date | None], ...] = ()  # (path, noindex, updated)
+
+
+def produce(
+    content: Path, theme_dir: Path, posters: bool, cache: Path, jobs: int | None = None
+) -> tuple[dict[str, bytes], list[Problem]]:
+    """Every output file (path → bytes), or the problems that stop the build. Writes nothing.
+
+    Villages are independent, so each is loaded, checked and rendered as one task, in worker
+    processes when there are several; the township index and sitemap are made from their listings.
     """
+    root, slugs, problems = load_root(content)
+    if root is None:
+        return {}, check_content(content)[1]
+    tasks = [(str(content), slug, str(theme_dir), posters, str(cache)) for slug in slugs]
+    outputs = _map(build_village, tasks, jobs, recycle=posters)
+    problems = sorted([*problems, *(p for output in outputs for p in output.problems)])
+    if has_errors(problems):
+        return {}, problems
+    theme = _theme(theme_dir, root.config.locale)
+    site = dataclasses.replace(root, villages=tuple(o.listing for o in outputs if o.listing))
     files: dict[str, bytes] = {}
-
-    def add(path: str, content: bytes) -> None:
+    for path, data in [(p, d) for output in outputs for p, d in output.files.items()]:
         if path in files:  # two sources must never write one path
-            raise ValueError(f"two outputs for {path}")
-        files[path] = content
-
-    printed = printed or {}
-    links = {}
-    if printed:
-        from .render.posters import page_links
-
-        links = page_links(site, theme, printed)
-    for path, pdf in sorted(printed.items()):
-        add(path, pdf)
-    pages = plan_pages(site, theme, links)
-    for page, html in zip(pages, render_pages(site, theme, pages, jobs)):
-        add(page.file, html)
-    add(theme.stylesheet.path, theme.stylesheet.content)
-    add("sitemap.xml", sitemap(site, pages))
-    return files
+            return {}, [*problems, error(path, 1, 1, "output", f"两个来源都要生成 {path}")]
+        files[path] = data
+    index = plan_index(site)
+    try:
+        files[index.file] = render_page(theme, site, index)
+    except jinja2.TemplateError as exc:
+        return {}, [*problems, _template_problem(exc, theme)]
+    files[theme.stylesheet.path] = theme.stylesheet.content
+    entries = [(index.path, index.noindex, index.updated), *(e for output in outputs for e in output.sitemap)]
+    files["sitemap.xml"] = sitemap(site.config.base_url, entries)
+    return files, problems
 
 
-def sitemap(site: Site, pages: list[Page]) -> bytes:
+def build_village(content: str, slug: str, theme_dir: str, posters: bool, cache: str) -> VillageOutput:
+    """One village: load, check, render its posters and pages. Plain arguments, so any executor can run it."""
+    root, _, _ = load_root(content)  # two small files; the parent reports their problems
+    village, problems = load_village(content, slug)
+    if root is None or village is None:
+        return VillageOutput(tuple(problems))
+    site = dataclasses.replace(root, villages=(village,))
+    problems += check_site(site)
+    if has_errors(problems):
+        return VillageOutput(tuple(problems))
+    theme = _theme(Path(theme_dir), root.config.locale)
+    printed: dict[str, bytes] = {}
+    links: dict[str, dict] = {}
+    try:
+        if posters:
+            from .render.posters import build_posters, page_links  # imports WeasyPrint: only when needed
+
+            printed, poster_problems = build_posters(site, theme, Path(cache), workers=1)
+            problems += poster_problems
+            if has_errors(poster_problems):
+                return VillageOutput(tuple(problems))
+            links = page_links(site, theme, printed)
+        pages = plan_village(site, theme, village, links)
+        files = {**printed, **{page.file: render_page(theme, site, page) for page in pages}}
+    except jinja2.TemplateError as exc:
+        return VillageOutput((*problems, _template_problem(exc, theme)))
+    entries = tuple((page.path, page.noindex, page.updated) for page in pages)
+    return VillageOutput(tuple(problems), files, _listing(village), entries)
+
+
+_BULK = {"finance": {"income": (), "expense": (), "notes": None}, "affairs": {"tables": (), "body": ""}, "major": {"body": ""}}
+
+
+def _listing(village: Village) -> Village:
+    """The village as the township index shows it: no entries, tables, bodies or source text."""
+
+    def light(item):
+        return dataclasses.replace(item, source=Source(item.source.path, ""), **_BULK[item.kind])
+
+    return dataclasses.replace(
+        village,
+        finance=tuple(map(light, village.finance)),
+        affairs=tuple(map(light, village.affairs)),
+        major=tuple(map(light, village.major)),
+        source=Source(village.source.path, ""),
+    )
+
+
+_THEMES: dict[tuple[Path, str], Theme] = {}
+
+
+def _theme(directory: Path, locale: str) -> Theme:
+    """One Theme per process and locale: templates compile once, not once per village."""
+    key = (Path(directory), locale)
+    if key not in _THEMES:
+        _THEMES[key] = Theme(Path(directory), locale)
+    return _THEMES[key]
+
+
+def _map(function, tasks: list[tuple], jobs: int | None, recycle: bool) -> list:
+    """Run tasks in order, in forked worker processes when there are several.
+
+    With posters, a worker is replaced after a few villages: WeasyPrint gives memory back only
+    when its process ends.
+    """
+    jobs = min(jobs or os.cpu_count() or 1, len(tasks))
+    if jobs <= 1:
+        return [function(*task) for task in tasks]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, maxtasksperchild=VILLAGES_PER_WORKER if recycle else None) as pool:
+        return pool.starmap(function, tasks, chunksize=1)
+
+
+def sitemap(base_url: str, entries: list[tuple[str, bool, dt.date | None]]) -> bytes:
     """All indexable pages; personal-data pages (noindex) are left out."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for page in pages:
-        if page.noindex:
+    for path, noindex, updated in entries:
+        if noindex:
             continue
-        lastmod = f"<lastmod>{page.updated.isoformat()}</lastmod>" if page.updated else ""
-        lines.append(f"<url><loc>{escape(urls.absolute(site.config.base_url, page.path))}</loc>{lastmod}</url>")
+        lastmod = f"<lastmod>{updated.isoformat()}</lastmod>" if updated else ""
+        lines.append(f"<url><loc>{escape(urls.absolute(base_url, path))}</loc>{lastmod}</url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-class _TemplateFailure(Exception):
-    """A template error raised in a worker process, already located there."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
-
-
-_FORKED: tuple = ()  # (site, theme, pages): inherited by forked workers, never pickled
-
-
-def render_pages(site: Site, theme: Theme, pages: list[Page], jobs: int | None = None) -> list[bytes]:
-    """Render pages, in worker processes when there are many (forked: they share the model)."""
-    global _FORKED
-    jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(pages) < PARALLEL_FROM:
-        return [render_page(theme, site, page) for page in pages]
-    _FORKED = (site, theme, pages)
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            results = pool.map(_render_forked, range(len(pages)), chunksize=max(1, len(pages) // (jobs * 8)))
-    finally:
-        _FORKED = ()
-    failures = [r for r in results if isinstance(r, Problem)]
-    if failures:
-        raise _TemplateFailure(failures[0])
-    return results
-
-
-def _render_forked(index: int) -> bytes | Problem:
-    site, theme, pages = _FORKED
-    try:
-        return render_page(theme, site, pages[index])
-    except jinja2.TemplateError as exc:
-        return _template_problem(exc, theme)
 
 
 def write_atomically(

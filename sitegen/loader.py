@@ -6,6 +6,7 @@ slugs are ASCII; nothing may lead outside the content folder.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from dataclasses import dataclass
@@ -255,13 +256,33 @@ def load_site(content: str | Path) -> tuple[Site | None, list[Problem]]:
     Files with problems are left out of the site, so rules can still check the rest and
     a clerk sees everything at once; the site is None only when site.yaml is unusable.
     """
-    root = Path(content)
-    problems: list[Problem] = []
-    display_root = os.path.normpath(str(content)).replace(os.sep, "/")
-    loader = _Loader(root.resolve(), "" if display_root == "." else display_root, problems)
-    if not root.is_dir():
-        problems.append(error(display_root, 1, 1, "unknown-file", "内容文件夹不存在"))
+    site, slugs, problems = load_root(content)
+    villages = []
+    for slug in slugs:
+        village, village_problems = load_village(content, slug)
+        problems += village_problems
+        if village is not None:
+            villages.append(village)
+    if site is None:
         return None, problems
+    return dataclasses.replace(site, villages=tuple(villages)), problems
+
+
+def _loader(content: str | Path, problems: list[Problem]) -> _Loader:
+    display_root = os.path.normpath(str(content)).replace(os.sep, "/")
+    return _Loader(Path(content).resolve(), "" if display_root == "." else display_root, problems)
+
+
+def load_root(content: str | Path) -> tuple[Site | None, list[str], list[Problem]]:
+    """site.yaml, the profile and the village folders to load (a site without villages yet).
+
+    Villages are independent of each other, so a build can load them in parallel.
+    """
+    problems: list[Problem] = []
+    loader = _loader(content, problems)
+    if not Path(content).is_dir():
+        problems.append(error(loader.display_root or ".", 1, 1, "unknown-file", "内容文件夹不存在"))
+        return None, [], problems
     site_file = loader.root / "site.yaml"
     if not site_file.is_file():
         problems.append(error(loader.display(site_file), 1, 1, "schema", "缺少 site.yaml（站点名称、网址等）"))
@@ -269,27 +290,32 @@ def load_site(content: str | Path) -> tuple[Site | None, list[Problem]]:
     else:
         config_values, _ = loader.read_yaml(site_file, SITE, "site.yaml")
 
-    villages: list[Village] = []
+    slugs: list[str] = []
     for dirent in _entries(loader.root):
         path = loader.root / dirent.name
         if _skip_or_unsafe(loader, path, dirent):
             continue
         if dirent.is_dir():
-            if not SLUG.fullmatch(dirent.name):
+            if SLUG.fullmatch(dirent.name):
+                slugs.append(dirent.name)
+            else:
                 loader.problem(path, "slug", f"村文件夹名“{dirent.name}”应为小写拼音字母、数字和连字符（如 dongtan）")
-                continue
-            village = _load_village(loader, path)
-            if village is not None:
-                villages.append(village)
         elif dirent.name not in ROOT_FILES and dirent.name != (config_values or {}).get("profile"):
             loader.problem(path, "unknown-file", f"内容文件夹里不应有“{dirent.name}”（只放 site.yaml、profile.yaml 和各村文件夹）")
 
     if config_values is None:
-        return None, problems
+        return None, slugs, problems
     poster = config_values.pop("poster")
     config = SiteConfig(poster_size=poster["size"], **config_values)
     profile = _load_profile(loader, config.profile)
-    return Site(config=config, profile=profile, villages=tuple(villages)), problems
+    return Site(config=config, profile=profile, villages=()), slugs, problems
+
+
+def load_village(content: str | Path, slug: str) -> tuple[Village | None, list[Problem]]:
+    """One village folder, with its problems (None when its village.yaml is unusable)."""
+    problems: list[Problem] = []
+    loader = _loader(content, problems)
+    return _load_village(loader, loader.root / slug), problems
 
 
 def _skip_or_unsafe(loader: _Loader, path: Path, dirent: os.DirEntry) -> bool:

@@ -154,52 +154,51 @@ def render_page(theme: Theme, site: Site, page: Page) -> bytes:
     return theme.env.get_template(page.template).render(context).encode("utf-8")
 
 
-def plan_pages(site: Site, theme: Theme, links: dict[str, dict] | None = None) -> list[Page]:
-    """Every HTML page of the site, in a stable order.
+def plan_index(site: Site) -> Page:
+    """The township index: every village and the latest items (light listings are enough)."""
+    all_items = [(v, d) for v in site.villages for d in v.disclosures]
+    latest = sorted(all_items, key=lambda vd: (vd[1].posted, vd[0].slug, urls.disclosure_path(vd[1])), reverse=True)
+    return Page(
+        "",
+        "index.html",
+        {"villages": site.villages, "latest": latest[:10]},
+        updated=max((d.updated for _, d in all_items), default=None),
+        contacts=site.config.contacts,
+    )
+
+
+def plan_village(site: Site, theme: Theme, village: Village, links: dict[str, dict] | None = None) -> list[Page]:
+    """A village's home and one page per published item, in a stable order.
 
     `links` adds context per page path: the print links (poster, sign, board packs) and their sizes.
     """
     links = links or {}
-    pages: list[Page] = []
-    all_items = [(v, d) for v in site.villages for d in v.disclosures]
-    latest = sorted(all_items, key=lambda vd: (vd[1].posted, vd[0].slug, urls.disclosure_path(vd[1])), reverse=True)
-    pages.append(
+    items = village.disclosures
+    contacts = village.contacts + site.config.contacts
+    by_kind = [(kind, [d for d in items if d.kind == kind][:6]) for kind in ("finance", "affairs", "major")]
+    years = sorted({d.posted.year for d in items}, reverse=True)
+    archive = [(year, [d for d in items if d.posted.year == year]) for year in years]
+    pages = [
         Page(
-            "",
-            "index.html",
-            {"villages": site.villages, "latest": latest[:10]},
-            updated=max((d.updated for _, d in all_items), default=None),
-            contacts=site.config.contacts,
+            urls.village_path(village),
+            "village.html",
+            {"village": village, "latest_by_kind": by_kind, "archive": archive, **links.get(urls.village_path(village), {})},
+            updated=max((d.updated for d in items), default=None),
+            contacts=contacts,
         )
-    )
-    for village in site.villages:
-        items = village.disclosures
-        contacts = village.contacts + site.config.contacts
-        by_kind = [(kind, [d for d in items if d.kind == kind][:6]) for kind in ("finance", "affairs", "major")]
-        years = sorted({d.posted.year for d in items}, reverse=True)
-        archive = [(year, [d for d in items if d.posted.year == year]) for year in years]
+    ]
+    for item in items:
+        body = item.notes if isinstance(item, FinanceStatement) else item.body
+        html = theme.markdown(body) if body else None
+        extra = {"notes_html": html} if isinstance(item, FinanceStatement) else {"body_html": html or Markup("")}
         pages.append(
             Page(
-                urls.village_path(village),
-                "village.html",
-                {"village": village, "latest_by_kind": by_kind, "archive": archive, **links.get(urls.village_path(village), {})},
-                updated=max((d.updated for d in items), default=None),
+                urls.disclosure_path(item),
+                PAGE_TEMPLATES[item.kind],
+                {"village": village, "d": item, **extra, **links.get(urls.disclosure_path(item), {})},
+                updated=item.updated,
+                noindex=site.is_personal(item),
                 contacts=contacts,
             )
         )
-        for item in items:
-            body = item.notes if isinstance(item, FinanceStatement) else item.body
-            html = theme.markdown(body) if body else None
-            extra = {"notes_html": html} if isinstance(item, FinanceStatement) else {"body_html": html or Markup("")}
-            pages.append(
-                Page(
-                    urls.disclosure_path(item),
-                    PAGE_TEMPLATES[item.kind],
-                    {"village": village, "d": item, **extra, **links.get(urls.disclosure_path(item), {})},
-                    updated=item.updated,
-                    noindex=site.is_personal(item),
-                    contacts=contacts,
-                )
-            )
     return pages
-
