@@ -51,12 +51,14 @@ def build(
     posters: bool = True,
     cache_dir: str | Path | None = None,
     jobs: int | None = None,
+    executor: str | None = None,
 ) -> BuildResult:
     """Build the site from `content` into `output`. On any error, `output` is not touched.
 
     `posters=False` skips the PDFs (posters, signs, board packs). Rendered PDFs and the build
     state are kept in `cache_dir` (default `$SITEGEN_CACHE` or `.sitegen-cache`), which is safe
-    to delete. `jobs` worker processes render pages (default: one per core).
+    to delete. `jobs` worker processes render villages (default: one per core); with
+    `executor="dask://HOST:PORT"` a Dask cluster renders them instead.
     """
     content, output = Path(content), Path(output)
     problems = list(_check_folders(content, output))
@@ -72,7 +74,7 @@ def build(
     )
     if previous and previous.inputs == inputs.digest and previous.output_intact(output):
         return BuildResult(previous.warnings, len(previous.outputs), 0)
-    files, problems = produce(content, theme_dir, posters, cache, jobs)
+    files, problems = produce(content, theme_dir, posters, cache, jobs, executor)
     if has_errors(problems):
         return BuildResult(tuple(problems))
     written, changed = write_atomically(output, files, previous)
@@ -92,7 +94,7 @@ class VillageOutput:
 
 
 def produce(
-    content: Path, theme_dir: Path, posters: bool, cache: Path, jobs: int | None = None
+    content: Path, theme_dir: Path, posters: bool, cache: Path, jobs: int | None = None, executor: str | None = None
 ) -> tuple[dict[str, bytes], list[Problem]]:
     """Every output file (path → bytes), or the problems that stop the build. Writes nothing.
 
@@ -102,8 +104,13 @@ def produce(
     root, slugs, problems = load_root(content)
     if root is None:
         return {}, check_content(content)[1]
-    tasks = [(str(content), slug, str(theme_dir), posters, str(cache)) for slug in slugs]
-    outputs = _map(build_village, tasks, jobs, recycle=posters)
+    tasks = [(str(content.resolve()), slug, str(theme_dir.resolve()), posters, str(cache.resolve())) for slug in slugs]
+    if executor:
+        outputs = _dask_map(executor, build_village, tasks)
+        if isinstance(outputs, Problem):
+            return {}, [outputs]
+    else:
+        outputs = _map(build_village, tasks, jobs, recycle=posters)
     problems = sorted([*problems, *(p for output in outputs for p in output.problems)])
     if has_errors(problems):
         return {}, problems
@@ -196,6 +203,22 @@ def _map(function, tasks: list[tuple], jobs: int | None, recycle: bool) -> list:
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, maxtasksperchild=VILLAGES_PER_WORKER if recycle else None) as pool:
         return pool.starmap(function, tasks, chunksize=1)
+
+
+def _dask_map(address: str, function, tasks: list[tuple]) -> list | Problem:
+    """Run tasks on a Dask cluster whose workers have sitegen installed and see the same folders."""
+    if not address.startswith("dask://"):
+        return error("--executor", 1, 1, "executor", f"不认识的执行器 {address}，应为 dask://主机:端口")
+    try:
+        from distributed import Client
+    except ImportError:
+        return error("--executor", 1, 1, "executor", "未安装 Dask：请运行 pip install 'sitegen[dask]'")
+    try:
+        with Client("tcp://" + address.removeprefix("dask://"), timeout="10s") as client:
+            # pure=False: a cluster that outlives a build must never hand back an earlier result
+            return client.gather(client.map(function, *zip(*tasks), pure=False))
+    except OSError as exc:
+        return error("--executor", 1, 1, "executor", f"连接 Dask 集群 {address} 失败（{exc}）")
 
 
 def sitemap(base_url: str, entries: list[tuple[str, bool, dt.date | None]]) -> bytes:

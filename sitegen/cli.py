@@ -20,6 +20,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--format", choices=("text", "json"), default="text", help="问题的输出格式")
     build.add_argument("--no-posters", action="store_true", help="不生成打印用的 PDF（海报、标牌、公开栏张贴材料）")
     build.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认每个处理器核心一个）")
+    build.add_argument("--executor", help="在 Dask 集群上生成，如 dask://10.0.0.5:8786（各节点须装有 sitegen 并能访问相同路径）")
 
     check = commands.add_parser("check", help="只检查内容，不生成")
     check.add_argument("content", nargs="?", default="content", help="内容文件夹（默认 content）")
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from .build import build
 
-            result = build(args.content, args.output, args.theme, posters=not args.no_posters, jobs=args.jobs)
+            result = build(args.content, args.output, args.theme, posters=not args.no_posters, jobs=args.jobs, executor=args.executor)
             _report(result.problems, args.format)
             if not result.ok:
                 print("生成失败，原有网站未改动。", file=sys.stderr)
