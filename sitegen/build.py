@@ -104,7 +104,8 @@ def produce(
     root, slugs, problems = load_root(content)
     if root is None:
         return {}, check_content(content)[1]
-    tasks = [(str(content.resolve()), slug, str(theme_dir.resolve()), posters, str(cache.resolve())) for slug in slugs]
+    # absolute paths, so workers elsewhere find the folders; problems still name them as given
+    tasks = [(str(content.resolve()), slug, str(theme_dir.resolve()), posters, str(cache.resolve()), str(content)) for slug in slugs]
     if executor:
         outputs = _dask_map(executor, build_village, tasks)
         if isinstance(outputs, Problem):
@@ -132,10 +133,10 @@ def produce(
     return files, problems
 
 
-def build_village(content: str, slug: str, theme_dir: str, posters: bool, cache: str) -> VillageOutput:
+def build_village(content: str, slug: str, theme_dir: str, posters: bool, cache: str, shown: str | None = None) -> VillageOutput:
     """One village: load, check, render its posters and pages. Plain arguments, so any executor can run it."""
     root, _, _ = load_root(content)  # two small files; the parent reports their problems
-    village, problems = load_village(content, slug)
+    village, problems = load_village(content, slug, shown)
     if root is None or village is None:
         return VillageOutput(tuple(problems))
     site = dataclasses.replace(root, villages=(village,))

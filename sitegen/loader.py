@@ -268,8 +268,9 @@ def load_site(content: str | Path) -> tuple[Site | None, list[Problem]]:
     return dataclasses.replace(site, villages=tuple(villages)), problems
 
 
-def _loader(content: str | Path, problems: list[Problem]) -> _Loader:
-    display_root = os.path.normpath(str(content)).replace(os.sep, "/")
+def _loader(content: str | Path, problems: list[Problem], shown: str | None = None) -> _Loader:
+    """Problems name files as the clerk wrote the content folder (`shown`, else `content`)."""
+    display_root = os.path.normpath(shown or str(content)).replace(os.sep, "/")
     return _Loader(Path(content).resolve(), "" if display_root == "." else display_root, problems)
 
 
@@ -311,10 +312,10 @@ def load_root(content: str | Path) -> tuple[Site | None, list[str], list[Problem
     return Site(config=config, profile=profile, villages=()), slugs, problems
 
 
-def load_village(content: str | Path, slug: str) -> tuple[Village | None, list[Problem]]:
+def load_village(content: str | Path, slug: str, shown: str | None = None) -> tuple[Village | None, list[Problem]]:
     """One village folder, with its problems (None when its village.yaml is unusable)."""
     problems: list[Problem] = []
-    loader = _loader(content, problems)
+    loader = _loader(content, problems, shown)
     return _load_village(loader, loader.root / slug), problems
 
 
