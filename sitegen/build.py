@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import multiprocessing
 import os
+import pickle
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from .problems import Problem, Severity, error, has_errors
 from .render.html import Theme, default_theme, plan_index, plan_village, render_page
 from .rules import check_content, check_site
 from .source import Source
-from .state import BuildState, load_state, save_state, snapshot
+from .state import BuildState, Snapshot, load_state, save_state, snapshot
 
 PACKAGE = Path(__file__).resolve().parent
 VILLAGES_PER_WORKER = 8  # with posters, a worker process is replaced after this many villages
@@ -74,7 +75,7 @@ def build(
     )
     if previous and previous.inputs == inputs.digest and previous.output_intact(output):
         return BuildResult(previous.warnings, len(previous.outputs), 0)
-    files, problems = produce(content, theme_dir, posters, cache, jobs, executor)
+    files, problems = produce(content, theme_dir, posters, cache, jobs, executor, Reuse(inputs, previous, output))
     if has_errors(problems):
         return BuildResult(tuple(problems))
     written, changed = write_atomically(output, files, previous)
@@ -88,36 +89,102 @@ class VillageOutput:
     """What one village contributes: its problems, its files, and what the site-wide pages need."""
 
     problems: tuple[Problem, ...]
-    files: dict[str, bytes] = field(default_factory=dict)  # its pages and PDFs
+    files: dict[str, bytes | str] = field(default_factory=dict)  # pages and PDFs: bytes, or the sha256 of bytes to reuse
     listing: Village | None = None  # the model without its bulk, for the township index
     sitemap: tuple[tuple[str, bool, dt.date | None], ...] = ()  # (path, noindex, updated)
 
 
+@dataclass(frozen=True)
+class Reuse:
+    """What lets a build skip villages whose inputs did not change since the last build."""
+
+    inputs: Snapshot
+    previous: BuildState | None
+    output: Path
+
+    def record(self, cache: Path, key: str) -> VillageOutput | None:
+        """The village's last result, if every file it wrote is still in the output, untouched."""
+        if self.previous is None:
+            return None
+        try:
+            with open(cache / "villages" / f"{key}.pickle", "rb") as handle:
+                record = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        for path, digest in record.files.items():
+            written = self.previous.outputs.get(path)
+            if not written or written[2] != digest or not _same_stat(self.output / path, written):
+                return None
+        return record
+
+
+def _same_stat(path: Path, written: list) -> bool:
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return info.st_size == written[0] and info.st_mtime_ns == written[1]
+
+
+def _save_record(cache: Path, key: str, output: VillageOutput) -> None:
+    """Keep a village's result without its bytes (those stay in the output folder)."""
+    digests = {path: hashlib.sha256(data).hexdigest() for path, data in output.files.items()}
+    record = dataclasses.replace(output, files=digests)
+    path = cache / "villages" / f"{key}.pickle"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.replace(path)
+    except OSError:
+        pass  # a read-only cache costs speed next time, never the build
+
+
 def produce(
-    content: Path, theme_dir: Path, posters: bool, cache: Path, jobs: int | None = None, executor: str | None = None
-) -> tuple[dict[str, bytes], list[Problem]]:
-    """Every output file (path → bytes), or the problems that stop the build. Writes nothing.
+    content: Path,
+    theme_dir: Path,
+    posters: bool,
+    cache: Path,
+    jobs: int | None = None,
+    executor: str | None = None,
+    reuse: Reuse | None = None,
+) -> tuple[dict[str, bytes | str], list[Problem]]:
+    """Every output file (path → bytes, or the sha256 of unchanged bytes to keep), or the
+    problems that stop the build. Writes nothing but the cache.
 
     Villages are independent, so each is loaded, checked and rendered as one task, in worker
-    processes when there are several; the township index and sitemap are made from their listings.
+    processes when there are several; a village whose inputs did not change since the last
+    build is not even loaded. The township index and sitemap are made from their listings.
     """
     root, slugs, problems = load_root(content)
     if root is None:
         return {}, check_content(content)[1]
+    keys = reuse.inputs.village_keys(content, slugs) if reuse else {}
+    outputs: dict[str, VillageOutput] = {}
+    for slug in slugs:
+        record = reuse.record(cache, keys[slug]) if reuse else None
+        if record is not None:
+            outputs[slug] = record
     # absolute paths, so workers elsewhere find the folders; problems still name them as given
-    tasks = [(str(content.resolve()), slug, str(theme_dir.resolve()), posters, str(cache.resolve()), str(content)) for slug in slugs]
-    if executor:
-        outputs = _dask_map(executor, build_village, tasks)
-        if isinstance(outputs, Problem):
-            return {}, [outputs]
+    todo = [slug for slug in slugs if slug not in outputs]
+    tasks = [(str(content.resolve()), slug, str(theme_dir.resolve()), posters, str(cache.resolve()), str(content)) for slug in todo]
+    if executor and tasks:
+        fresh = _dask_map(executor, build_village, tasks)
+        if isinstance(fresh, Problem):
+            return {}, [fresh]
     else:
-        outputs = _map(build_village, tasks, jobs, recycle=posters)
+        fresh = _map(build_village, tasks, jobs, recycle=posters)
+    for slug, output in zip(todo, fresh):
+        outputs[slug] = output
+        if reuse and not has_errors(output.problems):
+            _save_record(cache, keys[slug], output)
+    outputs = [outputs[slug] for slug in slugs]
     problems = sorted([*problems, *(p for output in outputs for p in output.problems)])
     if has_errors(problems):
         return {}, problems
     theme = _theme(theme_dir, root.config.locale)
     site = dataclasses.replace(root, villages=tuple(o.listing for o in outputs if o.listing))
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes | str] = {}
     for path, data in [(p, d) for output in outputs for p, d in output.files.items()]:
         if path in files:  # two sources must never write one path
             return {}, [*problems, error(path, 1, 1, "output", f"两个来源都要生成 {path}")]
@@ -235,7 +302,7 @@ def sitemap(base_url: str, entries: list[tuple[str, bool, dt.date | None]]) -> b
 
 
 def write_atomically(
-    output: Path, files: dict[str, bytes], previous: BuildState | None = None
+    output: Path, files: dict[str, bytes | str], previous: BuildState | None = None
 ) -> tuple[dict[str, list], int]:
     """Write into a sibling folder, then swap it in; the old output is removed only after the swap.
 
@@ -255,9 +322,12 @@ def write_atomically(
         for relative in sorted(files):
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            digest = hashlib.sha256(files[relative]).hexdigest()
+            data = files[relative]
+            digest = data if isinstance(data, str) else hashlib.sha256(data).hexdigest()
             if not _link_unchanged(output / relative, target, reusable.get(relative), digest):
-                target.write_bytes(files[relative])
+                if isinstance(data, str):  # verified a moment ago; gone since: another build ran
+                    raise RuntimeError(f"{relative} changed while building; build again")
+                target.write_bytes(data)
                 changed += 1
             info = target.stat()
             written[relative] = [info.st_size, info.st_mtime_ns, digest]
@@ -281,9 +351,12 @@ def _link_unchanged(old: Path, new: Path, recorded: list | None, digest: str) ->
         info = old.stat()
         if info.st_size != recorded[0] or info.st_mtime_ns != recorded[1]:
             return False
-        os.link(old, new)
+        try:
+            os.link(old, new)
+        except OSError:  # a file system without hard links: a copy keeps the mtime too
+            shutil.copy2(old, new)
         return True
-    except OSError:  # gone, or a file system without hard links: write it instead
+    except OSError:  # gone: write it instead
         return False
 
 

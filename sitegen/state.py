@@ -29,13 +29,30 @@ class Snapshot:
 
     digest: str
     stats: dict[str, list] = field(compare=False)  # path → [size, mtime_ns, sha256]
+    header: str = ""  # tool versions and options, which every output depends on
+
+    def village_keys(self, content: Path, slugs: list[str]) -> dict[str, str]:
+        """A key per village: its own files, plus everything outside the village folders."""
+        prefix = content.as_posix().rstrip("/") + "/"
+        own: dict[str, list[str]] = {slug: [] for slug in slugs}
+        common = hashlib.sha256(self.header.encode())
+        for path in sorted(self.stats):
+            line = f"{path}\0{self.stats[path][2]}\n"
+            slug = path[len(prefix) :].split("/", 1)[0] if path.startswith(prefix) else None
+            if slug in own and path.startswith(f"{prefix}{slug}/"):
+                own[slug].append(line)
+            else:
+                common.update(line.encode())
+        base = common.hexdigest()
+        return {slug: hashlib.sha256((base + "".join(lines)).encode()).hexdigest() for slug, lines in own.items()}
 
 
 def snapshot(roots: list[Path], options: dict, previous: dict[str, list] | None = None) -> Snapshot:
     """Fingerprint the files under `roots` (hidden names skipped), tool versions and `options`."""
     previous = previous or {}
     stats: dict[str, list] = {}
-    hasher = hashlib.sha256(json.dumps([STATE_VERSION, _versions(), options], sort_keys=True).encode())
+    header = json.dumps([STATE_VERSION, _versions(), options], sort_keys=True)
+    hasher = hashlib.sha256(header.encode())
     for root in roots:
         for path in sorted(_files(root)):
             key = path.as_posix()
@@ -47,7 +64,7 @@ def snapshot(roots: list[Path], options: dict, previous: dict[str, list] | None 
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
             stats[key] = [info.st_size, info.st_mtime_ns, digest]
             hasher.update(f"{key}\0{digest}\n".encode())
-    return Snapshot(hasher.hexdigest(), stats)
+    return Snapshot(hasher.hexdigest(), stats, header)
 
 
 def _files(root: Path):
