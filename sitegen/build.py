@@ -73,12 +73,17 @@ def build(
         {"posters": posters, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")},
         previous.stats if previous else None,
     )
-    if previous and previous.inputs == inputs.digest and previous.output_intact(output):
+    intact = previous is not None and previous.output_intact(output)
+    if intact and previous.inputs == inputs.digest:
         return BuildResult(previous.warnings, len(previous.outputs), 0)
-    files, problems = produce(content, theme_dir, posters, cache, jobs, executor, Reuse(inputs, previous, output))
+    reuse = Reuse(inputs, previous if intact else None, output)
+    files, problems = produce(content, theme_dir, posters, cache, jobs, executor, reuse)
     if has_errors(problems):
         return BuildResult(tuple(problems))
-    written, changed = write_atomically(output, files, previous)
+    if intact:
+        written, changed = write_in_place(output, files, previous)
+    else:
+        written, changed = write_atomically(output, files, previous)
     warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
     save_state(cache, output, BuildState(inputs.digest, written, warnings, inputs.stats))
     return BuildResult(tuple(problems), len(files), changed)
@@ -99,11 +104,11 @@ class Reuse:
     """What lets a build skip villages whose inputs did not change since the last build."""
 
     inputs: Snapshot
-    previous: BuildState | None
+    previous: BuildState | None  # only when the output folder is exactly as that build left it
     output: Path
 
     def record(self, cache: Path, key: str) -> VillageOutput | None:
-        """The village's last result, if every file it wrote is still in the output, untouched."""
+        """The village's last result, if the previous build wrote those very files."""
         if self.previous is None:
             return None
         try:
@@ -113,17 +118,9 @@ class Reuse:
             return None
         for path, digest in record.files.items():
             written = self.previous.outputs.get(path)
-            if not written or written[2] != digest or not _same_stat(self.output / path, written):
+            if not written or written[2] != digest:
                 return None
         return record
-
-
-def _same_stat(path: Path, written: list) -> bool:
-    try:
-        info = path.stat()
-    except OSError:
-        return False
-    return info.st_size == written[0] and info.st_mtime_ns == written[1]
 
 
 def _save_record(cache: Path, key: str, output: VillageOutput) -> None:
@@ -340,6 +337,42 @@ def write_atomically(
             retired.rename(output)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+    return written, changed
+
+
+def write_in_place(output: Path, files: dict[str, bytes | str], previous: BuildState) -> tuple[dict[str, list], int]:
+    """Update an output folder that is exactly as the previous build left it: write the changed
+    files (each to a temporary name, then renamed), remove the ones no longer made, touch nothing else.
+
+    Every page was rendered and every problem known before this runs, so a failed build never
+    gets here; at county scale this saves creating and removing some 30,000 folders per build.
+    """
+    written: dict[str, list] = {}
+    changed = 0
+    for relative in sorted(files):
+        data = files[relative]
+        digest = data if isinstance(data, str) else hashlib.sha256(data).hexdigest()
+        recorded = previous.outputs.get(relative)
+        if recorded and recorded[2] == digest:
+            written[relative] = recorded
+            continue
+        if isinstance(data, str):  # checked a moment ago; changed since: another build ran
+            raise RuntimeError(f"{relative} changed while building; build again")
+        target = output / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        temporary.replace(target)
+        info = target.stat()
+        written[relative] = [info.st_size, info.st_mtime_ns, digest]
+        changed += 1
+    for relative in sorted(previous.outputs.keys() - files.keys()):
+        stale = output / relative
+        stale.unlink(missing_ok=True)
+        for folder in stale.parents:
+            if folder == output or any(folder.iterdir()):
+                break
+            folder.rmdir()
     return written, changed
 
 

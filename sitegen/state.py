@@ -96,14 +96,18 @@ class BuildState:
 
     def output_intact(self, output: Path) -> bool:
         """The output folder holds exactly what this state wrote (by size and mtime)."""
-        found = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()} if output.is_dir() else set()
-        if found != set(self.outputs):
+        found: dict[str, os.stat_result] = {}
+        prefix = len(str(output)) + 1
+        for folder, _, names in os.walk(output):
+            for name in names:
+                path = os.path.join(folder, name)
+                found[path[prefix:].replace(os.sep, "/")] = os.stat(path)
+        if found.keys() != self.outputs.keys():
             return False
-        for relative, (size, mtime_ns, _) in self.outputs.items():
-            info = (output / relative).stat()
-            if info.st_size != size or info.st_mtime_ns != mtime_ns:
-                return False
-        return True
+        return all(
+            info.st_size == self.outputs[relative][0] and info.st_mtime_ns == self.outputs[relative][1]
+            for relative, info in found.items()
+        )
 
 
 def state_file(cache: Path, output: Path) -> Path:
