@@ -131,6 +131,20 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
+    @property
+    def numeric(self) -> tuple[bool, ...]:
+        """Per column: every filled cell reads as a number (1260.00, 3), so page and poster right-align it."""
+
+        def is_number(cell: str) -> bool:
+            text = cell.strip().replace(",", "")
+            return bool(text) and text.lstrip("-").replace(".", "", 1).isdigit()
+
+        columns = []
+        for index in range(len(self.columns)):
+            cells = [row[index].strip() for row in self.rows if index < len(row) and row[index].strip()]
+            columns.append(bool(cells) and all(is_number(cell) for cell in cells))
+        return tuple(columns)
+
 
 @dataclass(frozen=True, kw_only=True)
 class AffairsItem(Disclosure):

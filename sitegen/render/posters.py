@@ -24,7 +24,7 @@ from typing import Iterable, Mapping
 from markupsafe import Markup
 
 from .. import urls
-from ..model import AffairsItem, Contact, Disclosure, FinanceStatement, Site, Table, Village
+from ..model import AffairsItem, Contact, Disclosure, FinanceStatement, Site, Village
 from ..problems import Problem, error, warning
 from ..rules import glyphs
 from . import fonts
@@ -137,7 +137,7 @@ def _disclosure_doc(
         d=item,
         contacts=contacts,
         body_html=theme.markdown(body) if body else None,
-        numeric=[numeric_columns(t) for t in item.tables] if isinstance(item, AffairsItem) else [],
+        numeric=[t.numeric for t in item.tables] if isinstance(item, AffairsItem) else [],
     )
     html = env.get_template(f"{item.kind}.html").render(context)
     return Doc(html, urls.absolute(site.config.base_url, page_path))
@@ -166,20 +166,6 @@ def breakable_url(url: str) -> Markup:
     """The URL in pieces that may wrap only after a "/", never at a hyphen a reader would misread."""
     pieces = [piece for piece in url.replace("/", "/\n").split("\n") if piece]
     return Markup("").join(Markup('<span class="url-part">{}</span>').format(piece) for piece in pieces)
-
-
-def numeric_columns(table: Table) -> tuple[bool, ...]:
-    """A column is right-aligned when every filled cell in it reads as a number (1260.00, 3)."""
-
-    def is_number(cell: object) -> bool:
-        text = str(cell).strip().replace(",", "")
-        return bool(text) and text.lstrip("-").replace(".", "", 1).isdigit()
-
-    columns = []
-    for index in range(len(table.columns)):
-        cells = [str(row[index]).strip() for row in table.rows if index < len(row) and str(row[index]).strip()]
-        columns.append(bool(cells) and all(is_number(c) for c in cells))
-    return tuple(columns)
 
 
 def _environment(theme: Theme):
