@@ -10,6 +10,7 @@ Figures go to stdout; they are not asserted anywhere (machines differ).
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import sys
@@ -84,7 +85,23 @@ def main() -> int:
         html_only = time.perf_counter() - started
         print(f"no-op rebuild (whole build, nothing changed): {noop:.2f} s; poster step alone {step:.2f} s")
         print(f"build --no-posters for comparison: {html_only:.2f} s")
+
+        documents = [(doc.html, doc.base_url) for batch in plan for doc in batch.docs]
+        started = time.perf_counter()
+        with multiprocessing.get_context("forkserver").Pool(workers) as pool:
+            pool.starmap(_bare, [(html, url, str(posters._stylesheet(theme))) for html, url in documents])
+        bare = time.perf_counter() - started
+        print(f"bare WeasyPrint, same {len(documents)} posters and signs, {workers} processes, no cache: "
+              f"{bare:.2f} s, {len(documents) / bare:.1f} documents/s; "
+              f"sitegen cold: {kinds['poster'] + kinds['sign']} documents in {median:.2f} s (packs reuse their pages)")
     return 0
+
+
+def _bare(html: str, base_url: str, stylesheet: str) -> int:
+    """The reference: WeasyPrint with nothing of sitegen's around it."""
+    from weasyprint import CSS, HTML
+
+    return len(HTML(string=html, base_url=base_url).write_pdf(stylesheets=[CSS(filename=stylesheet)]))
 
 
 if __name__ == "__main__":
