@@ -236,8 +236,8 @@ class _Loader:
             )
             return None, None, "", 1
         data, source, problems = parse_yaml(front, self.display(path), line_offset=offset)
-        # positions must point into the whole file, and rules may want the whole text
-        source = Source(source.path, text, source.positions, source.key_positions)
+        # rules may want the whole text (the node positions already count the front matter's offset)
+        source = Source(source.path, text, source.node, source.line_offset)
         self.problems.extend(problems)
         if problems:
             return None, source, body, body_line

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -27,25 +27,44 @@ Keys = tuple  # a key path into the data: ("income", 2, "amount")
 
 @dataclass(frozen=True, eq=False)
 class Source:
-    """One content file as read: display path, raw text, and the position of every value."""
+    """One content file as read: display path, raw text, and its YAML node tree for positions.
+
+    Positions are looked up only when a problem needs one, by walking the composed nodes:
+    recording every node's position up front cost more than a third of loading a file.
+    """
 
     path: str
     text: str
-    positions: Mapping[Keys, tuple[int, int]] = field(default_factory=dict, repr=False)
-    key_positions: Mapping[Keys, tuple[int, int]] = field(default_factory=dict, repr=False)
+    node: Any = field(default=None, repr=False)  # the composed YAML root (yaml.Node), if any
+    line_offset: int = 0  # lines before the YAML (front matter starts on line 2)
 
     def at(self, keys: Keys = ()) -> tuple[int, int]:
-        """Position (line, col) of the value at `keys`, or of its nearest recorded parent."""
-        while True:
-            if keys in self.positions:
-                return self.positions[keys]
-            if not keys:
-                return (1, 1)
-            keys = keys[:-1]
+        """Position (line, col) of the value at `keys`, or of its nearest parent that exists."""
+        node, _ = self._walk(keys)
+        return self._position(node) if node is not None else (1, 1)
 
     def key_at(self, keys: Keys) -> tuple[int, int]:
         """Position of the key itself (for an unknown or duplicate key)."""
-        return self.key_positions.get(keys) or self.at(keys)
+        node, key_node = self._walk(keys)
+        return self._position(key_node if key_node is not None else node) if node is not None else (1, 1)
+
+    def _walk(self, keys: Keys):
+        """The deepest node `keys` reaches, and the key node naming it when it is a mapping value."""
+        node, key_node = self.node, None
+        for key in keys:
+            if isinstance(node, yaml.MappingNode) and isinstance(key, str):
+                found = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+                found = (None, node.value[key])
+            else:
+                found = None
+            if found is None:
+                return node, None
+            key_node, node = found
+        return node, key_node
+
+    def _position(self, node) -> tuple[int, int]:
+        return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
 
 
 def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
@@ -93,9 +112,6 @@ def _translate(problem: str | None) -> str:
 
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, Source, list[Problem]]:
     """Parse one YAML document. Returns (data or None, source, problems)."""
-    positions: dict[Keys, tuple[int, int]] = {}
-    key_positions: dict[Keys, tuple[int, int]] = {}
-    source = Source(path, text, positions, key_positions)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -103,16 +119,17 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, Source,
         line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
         at_tab = bool(mark) and text[mark.index : mark.index + 1] == "\t"
         message = _YAML_MESSAGES["tab"] if at_tab else _translate(exc.problem)
-        return None, source, [error(path, line, col, "yaml-syntax", message)]
+        return None, Source(path, text, None, line_offset), [error(path, line, col, "yaml-syntax", message)]
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         position = getattr(exc, "position", 0) or 0
         line = text.count("\n", 0, position) + 1 + line_offset
         col = position - (text.rfind("\n", 0, position) + 1) + 1
-        return None, source, [error(path, line, col, "yaml-syntax", "文件含有不允许的控制字符")]
+        return None, Source(path, text, None, line_offset), [error(path, line, col, "yaml-syntax", "文件含有不允许的控制字符")]
+    source = Source(path, text, node, line_offset)
     if node is None:
         return None, source, []
-    builder = _Builder(path, line_offset, positions, key_positions)
-    data = builder.build(node, ())
+    builder = _Builder(path, line_offset)
+    data = builder.build(node)
     return data, source, builder.problems
 
 
@@ -123,27 +140,22 @@ _DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 class _Builder:
     """Turns a composed node tree into plain values; aliases are refused (no billion laughs)."""
 
-    def __init__(self, path, line_offset, positions, key_positions):
+    def __init__(self, path: str, line_offset: int) -> None:
         self.path = path
         self.line_offset = line_offset
-        self.positions = positions
-        self.key_positions = key_positions
         self.problems: list[Problem] = []
         self._seen: set[int] = set()
         self._constructor = yaml.constructor.SafeConstructor()
 
-    def _pos(self, node) -> tuple[int, int]:
-        return (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
-
     def _problem(self, node, code: str, message: str) -> None:
-        self.problems.append(error(self.path, *self._pos(node), code, message))
+        line, col = node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
+        self.problems.append(error(self.path, line, col, code, message))
 
-    def build(self, node, keys: Keys) -> Any:
+    def build(self, node) -> Any:
         if id(node) in self._seen:
             self._problem(node, "yaml-syntax", "不支持 YAML 锚点和别名（& 和 *），请把内容直接写出来")
             return None
         self._seen.add(id(node))
-        self.positions[keys] = self._pos(node)
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -154,15 +166,16 @@ class _Builder:
                 if key in result:
                     self._problem(key_node, "schema", f"键 {key} 重复出现，每个键只能写一次")
                     continue
-                self.key_positions[keys + (key,)] = self._pos(key_node)
-                result[key] = self.build(value_node, keys + (key,))
+                result[key] = self.build(value_node)
             return result
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, keys + (index,)) for index, item in enumerate(node.value)]
+            return [self.build(item) for item in node.value]
         return self._scalar(node)
 
     def _scalar(self, node) -> Any:
         tag = node.tag
+        if tag == "tag:yaml.org,2002:str":
+            return node.value
         if tag == "tag:yaml.org,2002:float":
             try:
                 return Decimal(node.value.replace("_", ""))
