@@ -281,6 +281,15 @@ class Profile:
     def step(self, code: str) -> ProcedureStep | None:
         return next((s for s in self.steps if s.code == code), None)
 
+    def item_name(self, code: str) -> str:
+        """What pages and posters print for an item code: its catalogue name, else the code."""
+        entry = self.item(code)
+        return entry.name if entry else code
+
+    def step_name(self, code: str) -> str:
+        entry = self.step(code)
+        return entry.name if entry else code
+
 
 @dataclass(frozen=True)
 class SiteConfig:

@@ -125,27 +125,33 @@ def title_of(item: Disclosure, strings: dict[str, str]) -> str:
     return item.title
 
 
+def shared_context(site: Site, strings: dict[str, str], page_path: str) -> dict[str, Any]:
+    """What a web page and its poster both show: the site, strings, and the QR code of the page URL."""
+    page_url = urls.absolute(site.config.base_url, page_path)
+    return {
+        "site": site.config,
+        "L": strings,
+        "lang": LANG_ATTRIBUTE[site.config.locale],
+        "page_url": page_url,
+        "qr_svg": Markup(qr_svg(page_url, strings["qr_label"].format(url=page_url))),
+        "title_of": lambda item: title_of(item, strings),
+        "item_name": site.profile.item_name,
+        "step_name": site.profile.step_name,
+    }
+
+
 def render_page(theme: Theme, site: Site, page: Page) -> bytes:
     """Render one page; every page carries a QR code of its own absolute URL."""
-    page_url = urls.absolute(site.config.base_url, page.path)
-    strings = theme.strings
 
     def path_of(obj: Village | Disclosure) -> str:
         return urls.village_path(obj) if isinstance(obj, Village) else urls.disclosure_path(obj)
 
     context = {
-        "site": site.config,
-        "L": strings,
-        "lang": LANG_ATTRIBUTE[site.config.locale],
+        **shared_context(site, theme.strings, page.path),
         "page_path": page.path,
-        "page_url": page_url,
-        "qr_svg": Markup(qr_svg(page_url, strings["qr_label"].format(url=page_url))),
         "url": lambda path: urls.relative(page.path, path),
         "path_of": path_of,
         "css_href": urls.relative(page.path, theme.stylesheet.path),
-        "title_of": lambda item: title_of(item, strings),
-        "item_name": lambda code: (site.profile.item(code).name if site.profile.item(code) else code),
-        "step_name": lambda code: (site.profile.step(code).name if site.profile.step(code) else code),
         "contacts": page.contacts,
         "updated": page.updated,
         "noindex": page.noindex,

@@ -28,8 +28,7 @@ from ..model import AffairsItem, Contact, Disclosure, FinanceStatement, Site, Vi
 from ..problems import Problem, error, warning
 from ..rules import glyphs
 from . import fonts
-from .html import LANG_ATTRIBUTE, Theme, default_theme, title_of
-from .qr import qr_svg
+from .html import Theme, default_theme, shared_context
 
 POSTER_NAME = "poster.pdf"
 RENDERER = "sitegen-posters-1"  # bump when this module changes how a PDF is made
@@ -144,20 +143,13 @@ def _disclosure_doc(
 
 
 def _context(site: Site, theme: Theme, page_path: str, **extra) -> dict:
-    strings = theme.strings
-    page_url = urls.absolute(site.config.base_url, page_path)
+    """The page's own context, plus the paper: board and web show the same thing."""
+    shared = shared_context(site, theme.strings, page_path)
     return {
-        "site": site.config,
-        "L": strings,
-        "lang": LANG_ATTRIBUTE[site.config.locale],
+        **shared,
         "size": site.config.poster_size,
         "root_size": ROOT_SIZE.get(site.config.poster_size, ROOT_SIZE["A4"]),
-        "page_url": page_url,
-        "page_url_html": breakable_url(page_url),
-        "qr_svg": Markup(qr_svg(page_url, strings["qr_label"].format(url=page_url))),
-        "title_of": lambda item: title_of(item, strings),
-        "item_name": lambda code: (site.profile.item(code).name if site.profile.item(code) else code),
-        "step_name": lambda code: (site.profile.step(code).name if site.profile.step(code) else code),
+        "page_url_html": breakable_url(shared["page_url"]),
         **extra,
     }
 
