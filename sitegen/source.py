@@ -87,10 +87,10 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
+_TAB_MESSAGE = "不能用 Tab 键缩进或对齐，请改用空格"  # libyaml does not name the character; we look
 _YAML_MESSAGES = {
     "mapping values are not allowed here": "这里不能出现冒号“:”（值里有冒号时请整体加引号）",
     "could not find expected ':'": "缺少冒号“:”",
-    "tab": "不能用 Tab 键缩进或对齐，请改用空格",
     "found character that cannot start any token": "出现了不能作为开头的字符（值以 @ ` 等开头时请加引号）",
     "did not find expected key": "缩进不一致或缺少“键:”",
     "did not find expected '-' indicator": "列表项缩进不一致（每项以“- ”开头并对齐）",
@@ -118,7 +118,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, Source,
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
         at_tab = bool(mark) and text[mark.index : mark.index + 1] == "\t"
-        message = _YAML_MESSAGES["tab"] if at_tab else _translate(exc.problem)
+        message = _TAB_MESSAGE if at_tab else _translate(exc.problem)
         return None, Source(path, text, None, line_offset), [error(path, line, col, "yaml-syntax", message)]
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         position = getattr(exc, "position", 0) or 0
