@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape
 import jinja2
 
 from . import urls
+from .blobs import Blob, Blobs
 from .loader import load_root, load_village
 from .model import Village
 from .problems import Problem, Severity, error, has_errors
@@ -76,17 +77,27 @@ def build(
     intact = previous is not None and previous.output_intact(output)
     if intact and previous.inputs == inputs.digest:
         return BuildResult(previous.warnings, len(previous.outputs), 0)
-    reuse = Reuse(inputs, previous if intact else None, output)
-    files, problems = produce(content, theme_dir, posters, cache, jobs, executor, reuse)
+    reuse = Reuse(inputs, previous if intact else None, inputs.digests_under((theme_dir / "templates").as_posix()))
+    files, problems = produce(content, theme_dir, posters, cache, reuse, jobs, executor)
     if has_errors(problems):
         return BuildResult(tuple(problems))
+    blobs = Blobs(cache)
     if intact:
-        written, changed = write_in_place(output, files, previous)
+        written, changed = write_in_place(output, files, blobs, previous)
     else:
-        written, changed = write_atomically(output, files, previous)
+        written, changed = write_atomically(output, files, blobs, previous)
     warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
     save_state(cache, output, BuildState(inputs.digest, written, warnings, inputs.stats))
     return BuildResult(tuple(problems), len(files), changed)
+
+
+@dataclass(frozen=True)
+class PageMemo:
+    """How a page was last rendered: from what (key), with which templates (name, sha256), into which blob."""
+
+    key: str
+    templates: tuple[tuple[str, str], ...]
+    blob: Blob
 
 
 @dataclass(frozen=True)
@@ -94,44 +105,50 @@ class VillageOutput:
     """What one village contributes: its problems, its files, and what the site-wide pages need."""
 
     problems: tuple[Problem, ...]
-    files: dict[str, bytes | str] = field(default_factory=dict)  # pages and PDFs: bytes, or the sha256 of bytes to reuse
+    files: dict[str, Blob] = field(default_factory=dict)  # pages and PDFs, in the blob cache
     listing: Village | None = None  # the model without its bulk, for the township index
     sitemap: tuple[tuple[str, bool, dt.date | None], ...] = ()  # (path, noindex, updated)
+    pages: dict[str, PageMemo] = field(default_factory=dict)  # page path → memo, for the next build
 
 
 @dataclass(frozen=True)
 class Reuse:
-    """What lets a build skip villages whose inputs did not change since the last build."""
+    """What lets a build skip villages, and pages, whose inputs did not change since the last build."""
 
     inputs: Snapshot
     previous: BuildState | None  # only when the output folder is exactly as that build left it
-    output: Path
+    templates: dict[str, str]  # page template name → sha256, as the snapshot found them
 
-    def record(self, cache: Path, key: str) -> VillageOutput | None:
-        """The village's last result, if the previous build wrote those very files."""
-        if self.previous is None:
-            return None
-        try:
-            with open(cache / "villages" / f"{key}.pickle", "rb") as handle:
-                record = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None
-        for path, digest in record.files.items():
-            written = self.previous.outputs.get(path)
-            if not written or written[2] != digest:
-                return None
-        return record
+    def unchanged(self, record: VillageOutput, blobs: Blobs) -> bool:
+        """Its templates are as they were, and each of its files is in the output or the cache."""
+        for memo in record.pages.values():
+            if any(self.templates.get(name) != digest for name, digest in memo.templates):
+                return False
+        kept = self.previous.outputs if self.previous else {}
+        return all(
+            (path in kept and kept[path][2] == blob.sha256) or blobs.intact(blob) for path, blob in record.files.items()
+        )
 
 
-def _save_record(cache: Path, key: str, output: VillageOutput) -> None:
-    """Keep a village's result without its bytes (those stay in the output folder)."""
-    digests = {path: hashlib.sha256(data).hexdigest() for path, data in output.files.items()}
-    record = dataclasses.replace(output, files=digests)
-    path = cache / "villages" / f"{key}.pickle"
+def _record_file(cache: Path, content: Path, slug: str, posters: bool) -> Path:
+    name = hashlib.sha256(f"{content.resolve()}\0{slug}\0{posters}".encode()).hexdigest()[:24]
+    return cache / "villages" / f"{name}.pickle"
+
+
+def _load_record(path: Path) -> tuple[str, VillageOutput] | None:
+    try:
+        with open(path, "rb") as handle:
+            key, record = pickle.load(handle)
+        return (key, record) if isinstance(record, VillageOutput) else None
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None  # a damaged record costs a render, never a wrong page
+
+
+def _save_record(path: Path, key: str, output: VillageOutput) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.write_bytes(pickle.dumps((key, output), protocol=pickle.HIGHEST_PROTOCOL))
         temporary.replace(path)
     except OSError:
         pass  # a read-only cache costs speed next time, never the build
@@ -142,29 +159,35 @@ def produce(
     theme_dir: Path,
     posters: bool,
     cache: Path,
+    reuse: Reuse,
     jobs: int | None = None,
     executor: str | None = None,
-    reuse: Reuse | None = None,
-) -> tuple[dict[str, bytes | str], list[Problem]]:
-    """Every output file (path → bytes, or the sha256 of unchanged bytes to keep), or the
-    problems that stop the build. Writes nothing but the cache.
+) -> tuple[dict[str, bytes | Blob], list[Problem]]:
+    """Every output file (path → bytes, or a blob in the cache), or the problems that stop the
+    build. Writes nothing but the cache.
 
     Villages are independent, so each is loaded, checked and rendered as one task, in worker
-    processes when there are several; a village whose inputs did not change since the last
-    build is not even loaded. The township index and sitemap are made from their listings.
+    processes when there are several. A village whose inputs did not change since the last build
+    is not even loaded; in one that did, only the pages whose inputs changed are rendered. The
+    township index and sitemap are made from the villages' listings.
     """
     root, slugs, problems = load_root(content)
     if root is None:
         return {}, check_content(content)[1]
-    keys = reuse.inputs.village_keys(content, slugs) if reuse else {}
+    blobs = Blobs(cache)
+    base, keys = reuse.inputs.village_keys(content, slugs, skip=(theme_dir / "templates").as_posix())
     outputs: dict[str, VillageOutput] = {}
+    previous: dict[str, VillageOutput] = {}
     for slug in slugs:
-        record = reuse.record(cache, keys[slug]) if reuse else None
-        if record is not None:
-            outputs[slug] = record
+        record = _load_record(_record_file(cache, content, slug, posters))
+        if record and record[0] == keys[slug] and reuse.unchanged(record[1], blobs):
+            outputs[slug] = record[1]
+        elif record:
+            previous[slug] = record[1]
     # absolute paths, so workers elsewhere find the folders; problems still name them as given
     todo = [slug for slug in slugs if slug not in outputs]
-    tasks = [(str(content.resolve()), slug, str(theme_dir.resolve()), posters, str(cache.resolve()), str(content)) for slug in todo]
+    folders = (str(content.resolve()), str(theme_dir.resolve()), str(cache.resolve()))
+    tasks = [(folders[0], slug, folders[1], posters, folders[2], str(content), base, previous.get(slug)) for slug in todo]
     if executor and tasks:
         fresh = _dask_map(executor, build_village, tasks)
         if isinstance(fresh, Problem):
@@ -173,22 +196,22 @@ def produce(
         fresh = _map(build_village, tasks, jobs, recycle=posters)
     for slug, output in zip(todo, fresh):
         outputs[slug] = output
-        if reuse and not has_errors(output.problems):
-            _save_record(cache, keys[slug], output)
+        if not has_errors(output.problems):
+            _save_record(_record_file(cache, content, slug, posters), keys[slug], output)
     outputs = [outputs[slug] for slug in slugs]
     problems = sorted([*problems, *(p for output in outputs for p in output.problems)])
     if has_errors(problems):
         return {}, problems
     theme = _theme(theme_dir, root.config.locale)
     site = dataclasses.replace(root, villages=tuple(o.listing for o in outputs if o.listing))
-    files: dict[str, bytes | str] = {}
+    files: dict[str, bytes | Blob] = {}
     for path, data in [(p, d) for output in outputs for p, d in output.files.items()]:
         if path in files:  # two sources must never write one path
             return {}, [*problems, error(path, 1, 1, "output", f"两个来源都要生成 {path}")]
         files[path] = data
     index = plan_index(site)
     try:
-        files[index.file] = render_page(theme, site, index)
+        files[index.file] = render_page(theme, site, index)[0]
     except jinja2.TemplateError as exc:
         return {}, [*problems, _template_problem(exc, theme)]
     files[theme.stylesheet.path] = theme.stylesheet.content
@@ -197,8 +220,21 @@ def produce(
     return files, problems
 
 
-def build_village(content: str, slug: str, theme_dir: str, posters: bool, cache: str, shown: str | None = None) -> VillageOutput:
-    """One village: load, check, render its posters and pages. Plain arguments, so any executor can run it."""
+def build_village(
+    content: str,
+    slug: str,
+    theme_dir: str,
+    posters: bool,
+    cache: str,
+    shown: str | None = None,
+    base: str = "",
+    previous: VillageOutput | None = None,
+) -> VillageOutput:
+    """One village: load, check, render its posters and pages. Plain arguments, so any executor can run it.
+
+    `base` fingerprints every input outside the village folder but the page templates; a page
+    whose key, recorded templates and blob are as in `previous` is not rendered again.
+    """
     root, _, _ = load_root(content)  # two small files; the parent reports their problems
     village, problems = load_village(content, slug, shown)
     if root is None or village is None:
@@ -208,8 +244,20 @@ def build_village(content: str, slug: str, theme_dir: str, posters: bool, cache:
     if has_errors(problems):
         return VillageOutput(tuple(problems))
     theme = _theme(Path(theme_dir), root.config.locale)
+    blobs = Blobs(Path(cache))
+    old_files = previous.files if previous else {}
+    old_pages = previous.pages if previous else {}
+
+    def store(path: str, data: bytes) -> Blob:
+        old = old_files.get(path)
+        if old and old.sha256 == hashlib.sha256(data).hexdigest() and blobs.intact(old):
+            return old
+        return blobs.put(data)
+
     printed: dict[str, bytes] = {}
     links: dict[str, dict] = {}
+    files: dict[str, Blob] = {}
+    memos: dict[str, PageMemo] = {}
     try:
         if posters:
             from .render.posters import build_posters, page_links  # imports WeasyPrint: only when needed
@@ -219,12 +267,21 @@ def build_village(content: str, slug: str, theme_dir: str, posters: bool, cache:
             if has_errors(poster_problems):
                 return VillageOutput(tuple(problems))
             links = page_links(site, theme, printed)
+            files.update((path, store(path, data)) for path, data in printed.items())
+        templates = theme.template_digests()
         pages = plan_village(site, theme, village, links)
-        files = {**printed, **{page.file: render_page(theme, site, page) for page in pages}}
+        for page in pages:
+            key = hashlib.sha256(f"{base}\0{page.key}".encode()).hexdigest()
+            memo = old_pages.get(page.path)
+            if not (memo and memo.key == key and blobs.intact(memo.blob) and all(templates.get(n) == d for n, d in memo.templates)):
+                data, names = render_page(theme, site, page)
+                memo = PageMemo(key, tuple(sorted((name, templates[name]) for name in names)), store(page.file, data))
+            memos[page.path] = memo
+            files[page.file] = memo.blob
     except jinja2.TemplateError as exc:
         return VillageOutput((*problems, _template_problem(exc, theme)))
     entries = tuple((page.path, page.noindex, page.updated) for page in pages)
-    return VillageOutput(tuple(problems), files, _listing(village), entries)
+    return VillageOutput(tuple(problems), files, _listing(village), entries, memos)
 
 
 _BULK = {"finance": {"income": (), "expense": (), "notes": None}, "affairs": {"tables": (), "body": ""}, "major": {"body": ""}}
@@ -299,13 +356,13 @@ def sitemap(base_url: str, entries: list[tuple[str, bool, dt.date | None]]) -> b
 
 
 def write_atomically(
-    output: Path, files: dict[str, bytes | str], previous: BuildState | None = None
+    output: Path, files: dict[str, bytes | Blob], blobs: Blobs, previous: BuildState | None = None
 ) -> tuple[dict[str, list], int]:
     """Write into a sibling folder, then swap it in; the old output is removed only after the swap.
 
     A file whose bytes the previous build wrote, still untouched, is hard-linked instead of
-    rewritten, keeping its mtime. Returns what was written (path → [size, mtime_ns, sha256])
-    and how many files got new bytes.
+    rewritten, keeping its mtime; a blob is linked from the cache. Returns what was written
+    (path → [size, mtime_ns, sha256]) and how many files got new bytes.
     """
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -320,11 +377,9 @@ def write_atomically(
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             data = files[relative]
-            digest = data if isinstance(data, str) else hashlib.sha256(data).hexdigest()
+            digest = _digest(data)
             if not _link_unchanged(output / relative, target, reusable.get(relative), digest):
-                if isinstance(data, str):  # verified a moment ago; gone since: another build ran
-                    raise RuntimeError(f"{relative} changed while building; build again")
-                target.write_bytes(data)
+                _put(data, target, blobs)
                 changed += 1
             info = target.stat()
             written[relative] = [info.st_size, info.st_mtime_ns, digest]
@@ -340,7 +395,9 @@ def write_atomically(
     return written, changed
 
 
-def write_in_place(output: Path, files: dict[str, bytes | str], previous: BuildState) -> tuple[dict[str, list], int]:
+def write_in_place(
+    output: Path, files: dict[str, bytes | Blob], blobs: Blobs, previous: BuildState
+) -> tuple[dict[str, list], int]:
     """Update an output folder that is exactly as the previous build left it: write the changed
     files (each to a temporary name, then renamed), remove the ones no longer made, touch nothing else.
 
@@ -351,17 +408,16 @@ def write_in_place(output: Path, files: dict[str, bytes | str], previous: BuildS
     changed = 0
     for relative in sorted(files):
         data = files[relative]
-        digest = data if isinstance(data, str) else hashlib.sha256(data).hexdigest()
+        digest = _digest(data)
         recorded = previous.outputs.get(relative)
         if recorded and recorded[2] == digest:
             written[relative] = recorded
             continue
-        if isinstance(data, str):  # checked a moment ago; changed since: another build ran
-            raise RuntimeError(f"{relative} changed while building; build again")
         target = output / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(data)
+        temporary.unlink(missing_ok=True)
+        _put(data, temporary, blobs)
         temporary.replace(target)
         info = target.stat()
         written[relative] = [info.st_size, info.st_mtime_ns, digest]
@@ -374,6 +430,17 @@ def write_in_place(output: Path, files: dict[str, bytes | str], previous: BuildS
                 break
             folder.rmdir()
     return written, changed
+
+
+def _digest(data: bytes | Blob) -> str:
+    return data.sha256 if isinstance(data, Blob) else hashlib.sha256(data).hexdigest()
+
+
+def _put(data: bytes | Blob, target: Path, blobs: Blobs) -> None:
+    if isinstance(data, Blob):
+        blobs.link(data, target)
+    else:
+        target.write_bytes(data)
 
 
 def _link_unchanged(old: Path, new: Path, recorded: list | None, digest: str) -> bool:

@@ -31,12 +31,16 @@ class Snapshot:
     stats: dict[str, list] = field(compare=False)  # path → [size, mtime_ns, sha256]
     header: str = ""  # tool versions and options, which every output depends on
 
-    def village_keys(self, content: Path, slugs: list[str]) -> dict[str, str]:
-        """A key per village: its own files, plus everything outside the village folders."""
+    def village_keys(self, content: Path, slugs: list[str], skip: str) -> tuple[str, dict[str, str]]:
+        """The fingerprint of everything outside the village folders but the files under `skip`
+        (page templates: each page records those it used), and from it a key per village."""
         prefix = content.as_posix().rstrip("/") + "/"
+        skip = skip.rstrip("/") + "/"
         own: dict[str, list[str]] = {slug: [] for slug in slugs}
         common = hashlib.sha256(self.header.encode())
         for path in sorted(self.stats):
+            if path.startswith(skip):
+                continue
             line = f"{path}\0{self.stats[path][2]}\n"
             slug = path[len(prefix) :].split("/", 1)[0] if path.startswith(prefix) else None
             if slug in own and path.startswith(f"{prefix}{slug}/"):
@@ -44,7 +48,12 @@ class Snapshot:
             else:
                 common.update(line.encode())
         base = common.hexdigest()
-        return {slug: hashlib.sha256((base + "".join(lines)).encode()).hexdigest() for slug, lines in own.items()}
+        return base, {slug: hashlib.sha256((base + "".join(lines)).encode()).hexdigest() for slug, lines in own.items()}
+
+    def digests_under(self, folder: str) -> dict[str, str]:
+        """sha256 of each file under `folder`, by its path relative to it."""
+        prefix = folder.rstrip("/") + "/"
+        return {path[len(prefix) :]: info[2] for path, info in self.stats.items() if path.startswith(prefix)}
 
 
 def snapshot(roots: list[Path], options: dict, previous: dict[str, list] | None = None) -> Snapshot:

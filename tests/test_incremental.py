@@ -11,6 +11,7 @@ from conftest import ROOT, write_tree
 from sample import files
 from test_site import tree_digest
 
+import sitegen.build
 from sitegen.build import build
 
 THEME = ROOT / "themes" / "default"
@@ -82,6 +83,79 @@ def test_a_template_change_reaches_every_page_that_uses_it(tmp_path):
     assert tree_digest(out) == clean_digest(content, theme, tmp_path)
 
 
+def rendered_pages(monkeypatch) -> list[str]:
+    """The paths of the pages actually rendered (village work runs in this process with jobs=1)."""
+    paths: list[str] = []
+    real = sitegen.build.render_page
+
+    def spy(theme, site, page):
+        paths.append(page.path)
+        return real(theme, site, page)
+
+    monkeypatch.setattr(sitegen.build, "render_page", spy)
+    return paths
+
+
+def test_a_template_change_renders_exactly_the_pages_that_loaded_it(tmp_path, monkeypatch):
+    content, theme, out, cache = setup(tmp_path)
+    assert build(content, out, theme, posters=False, cache_dir=cache, jobs=1).ok
+    every_page = {p.parent.relative_to(out).as_posix() + "/" for p in out.rglob("index.html")}
+    rendered = rendered_pages(monkeypatch)
+    major = theme / "templates/major.html"
+    major.write_text(major.read_text("utf-8") + "{# v2 #}\n", "utf-8")
+    assert build(content, out, theme, posters=False, cache_dir=cache, jobs=1).ok
+    major_pages = {p for p in every_page if "/major/" in p}
+    assert major_pages and set(rendered) == major_pages | {""}  # the township index is always rendered
+    rendered.clear()
+    macros = theme / "templates/_macros.html"  # imported by every page template
+    macros.write_text(macros.read_text("utf-8") + "{# v2 #}\n", "utf-8")
+    assert build(content, out, theme, posters=False, cache_dir=cache, jobs=1).ok
+    assert {p or "./" for p in rendered} == every_page
+    assert tree_digest(out) == clean_digest(content, theme, tmp_path)
+
+
+def test_one_finance_edit_renders_its_page_and_listings_and_rechecks_the_next_month(tmp_path, monkeypatch):
+    content, theme, out, cache = setup(tmp_path)
+    assert build(content, out, theme, posters=False, cache_dir=cache, jobs=1).ok
+    rendered = rendered_pages(monkeypatch)
+    finance = content / "dongtan/finance/2026-10.yaml"
+    finance.write_text(finance.read_text("utf-8").replace("本月收入为土地发包费。", "本月收入为土地发包费和鱼塘承包费。"), "utf-8")
+    assert build(content, out, theme, posters=False, cache_dir=cache, jobs=1).ok
+    assert sorted(rendered) == ["", "dongtan/", "dongtan/finance/2026-10/"]
+    november = content / "dongtan/finance/2026-11.yaml"
+    november.write_text(
+        "period: 2026-11\nposted: 2026-12-05\nsummary: 本月无收支。\n"
+        "review: {reviewers: [刘秀英], date: 2026-12-03}\nopening_balance: 100.30\nclosing_balance: 100.30\n",
+        "utf-8",
+    )
+    assert build(content, out, theme, posters=False, cache_dir=cache, jobs=1).ok
+    text = finance.read_text("utf-8")  # October still balances, but November no longer follows on
+    finance.write_text(text.replace("amount: 0.20", "amount: 1.20").replace("closing_balance: 100.30", "closing_balance: 101.30"), "utf-8")
+    result = build(content, out, theme, posters=False, cache_dir=cache, jobs=1)
+    assert not result.ok and [(Path(p.path).name, p.code) for p in result.problems] == [("2026-11.yaml", "finance-chain")]
+
+
+def test_a_fresh_output_folder_is_linked_from_the_cache_without_rendering(tmp_path, monkeypatch):
+    content, theme, out, cache = setup(tmp_path)
+    assert build(content, out, theme, posters=False, cache_dir=cache, jobs=1).ok
+    rendered = rendered_pages(monkeypatch)
+    fresh = tmp_path / "fresh"
+    assert build(content, fresh, theme, posters=False, cache_dir=cache, jobs=1).ok
+    assert rendered == [""] and tree_digest(fresh) == tree_digest(out)
+
+
+def test_an_output_file_edited_in_place_never_reaches_another_output(tmp_path):
+    """Output files are hard links to cached blobs; writing into one must not poison the cache."""
+    content, theme, out, cache = setup(tmp_path)
+    assert build(content, out, theme, posters=False, cache_dir=cache).ok
+    expected = tree_digest(out)
+    page = out / "dongtan/finance/2026-10/index.html"
+    with open(page, "r+b") as handle:  # same size, same inode: only the mtime tells
+        handle.write(b"<!--defaced-->")
+    assert build(content, tmp_path / "fresh", theme, posters=False, cache_dir=cache).ok
+    assert tree_digest(tmp_path / "fresh") == expected
+
+
 def test_a_tampered_output_file_is_restored(tmp_path):
     content, theme, out, cache = setup(tmp_path)
     assert build(content, out, theme, posters=False, cache_dir=cache).ok
@@ -92,7 +166,7 @@ def test_a_tampered_output_file_is_restored(tmp_path):
     assert tree_digest(out) == expected
 
 
-EDITS = st.sampled_from(["summary", "amount", "delete-affairs", "add-major", "css", "village-name", "revert"])
+EDITS = st.sampled_from(["summary", "amount", "delete-affairs", "add-major", "css", "major-template", "village-name", "revert"])
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -124,6 +198,9 @@ def apply_edit(content: Path, theme: Path, edit: str, step: int, original: dict[
     elif edit == "css":
         css = theme / "static/site.css"
         css.write_text(css.read_text("utf-8") + f"\n/* {step} */\n", "utf-8")
+    elif edit == "major-template":
+        major = theme / "templates/major.html"
+        major.write_text(major.read_text("utf-8").replace("{% endblock %}", f"<!-- {step} -->{{% endblock %}}", 1), "utf-8")
     elif edit == "village-name":
         village = content / "dongtan/village.yaml"
         village.write_text(village.read_text("utf-8").replace("name: 东滩村", f"name: 东滩{step}村"), "utf-8")

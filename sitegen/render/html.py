@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -20,6 +21,7 @@ from markupsafe import Markup
 from .. import urls
 from ..model import Disclosure, FinanceStatement, Site, Village
 from ..money import format_money, uppercase_yuan
+from ..source import Source
 from .qr import qr_svg
 
 LANG_ATTRIBUTE = {"zh-Hans": "zh-CN", "zh-Hant": "zh-Hant"}
@@ -59,6 +61,25 @@ def _format_date(value: dt.date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+class _RecordingEnvironment(jinja2.Environment):
+    """Notes the name of every template a render loads (extends, import and include all come
+    through here), so each page's cache entry names exactly the templates it was made from."""
+
+    loaded: set[str] | None = None
+
+    def get_template(self, name, parent=None, globals=None):
+        template = super().get_template(name, parent, globals)
+        if self.loaded is not None:
+            self.loaded.add(template.name)
+        return template
+
+    def select_template(self, names, parent=None, globals=None):
+        template = super().select_template(names, parent, globals)
+        if self.loaded is not None:
+            self.loaded.add(template.name)
+        return template
+
+
 @dataclass(frozen=True)
 class Asset:
     path: str  # fingerprinted site path, e.g. assets/site.3f2a9c1b7e.css
@@ -71,7 +92,7 @@ class Theme:
     def __init__(self, directory: Path, locale: str) -> None:
         self.directory = directory
         self.locale = locale
-        self.env = jinja2.Environment(
+        self.env = _RecordingEnvironment(
             loader=jinja2.FileSystemLoader(directory / "templates"),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -98,6 +119,20 @@ class Theme:
         digest = hashlib.sha256(content).hexdigest()[:10]
         return Asset(f"assets/site.{digest}.css", content)
 
+    def render(self, name: str, context: dict[str, Any]) -> tuple[bytes, frozenset[str]]:
+        """A template's output, and the names of every template the render loaded."""
+        self.env.loaded = set()
+        try:
+            html = self.env.get_template(name).render(context)
+            return html.encode("utf-8"), frozenset(self.env.loaded)
+        finally:
+            self.env.loaded = None
+
+    def template_digests(self) -> dict[str, str]:
+        """sha256 of each page template as it is on disk now (read anew: the theme may change)."""
+        folder = self.directory / "templates"
+        return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.rglob("*")) if path.is_file()}
+
     def markdown(self, text: str) -> Markup:
         self._markdown.reset()
         return Markup(self._markdown.convert(text))
@@ -113,6 +148,16 @@ class Page:
     updated: dt.date | None
     noindex: bool = False
     contacts: tuple = ()
+    sources: tuple[Source, ...] = ()  # the content files the context is made from
+    links: dict[str, Any] = field(default_factory=dict)  # print links and sizes, from the PDFs
+
+    @property
+    def key(self) -> str:
+        """What the page shows, apart from site-wide inputs and templates: its sources and links."""
+        hasher = hashlib.sha256(f"{self.path}\0{self.template}\0{sorted(self.links.items())!r}".encode("utf-8"))
+        for source in self.sources:
+            hasher.update(f"\0{source.path}\0{source.text}".encode("utf-8"))
+        return hasher.hexdigest()
 
     @property
     def file(self) -> str:
@@ -140,8 +185,8 @@ def shared_context(site: Site, strings: dict[str, str], page_path: str) -> dict[
     }
 
 
-def render_page(theme: Theme, site: Site, page: Page) -> bytes:
-    """Render one page; every page carries a QR code of its own absolute URL."""
+def render_page(theme: Theme, site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
+    """Render one page, and name the templates it used. Every page carries a QR code of its own URL."""
 
     def path_of(obj: Village | Disclosure) -> str:
         return urls.village_path(obj) if isinstance(obj, Village) else urls.disclosure_path(obj)
@@ -156,8 +201,9 @@ def render_page(theme: Theme, site: Site, page: Page) -> bytes:
         "updated": page.updated,
         "noindex": page.noindex,
         **page.context,
+        **page.links,
     }
-    return theme.env.get_template(page.template).render(context).encode("utf-8")
+    return theme.render(page.template, context)
 
 
 def plan_index(site: Site) -> Page:
@@ -177,9 +223,12 @@ def plan_village(site: Site, theme: Theme, village: Village, links: dict[str, di
     """A village's home and one page per published item, in a stable order.
 
     `links` adds context per page path: the print links (poster, sign, board packs) and their sizes.
+    An item's page sees the village without its other items, so its cache key needs only its own
+    source and village.yaml; the home lists every item, so its key has them all.
     """
     links = links or {}
     items = village.disclosures
+    header = dataclasses.replace(village, finance=(), affairs=(), major=())
     contacts = village.contacts + site.config.contacts
     by_kind = [(kind, [d for d in items if d.kind == kind][:6]) for kind in ("finance", "affairs", "major")]
     years = sorted({d.posted.year for d in items}, reverse=True)
@@ -188,9 +237,11 @@ def plan_village(site: Site, theme: Theme, village: Village, links: dict[str, di
         Page(
             urls.village_path(village),
             "village.html",
-            {"village": village, "latest_by_kind": by_kind, "archive": archive, **links.get(urls.village_path(village), {})},
+            {"village": village, "latest_by_kind": by_kind, "archive": archive},
             updated=max((d.updated for d in items), default=None),
             contacts=contacts,
+            sources=(village.source, *(d.source for d in items)),
+            links=links.get(urls.village_path(village), {}),
         )
     ]
     for item in items:
@@ -201,10 +252,12 @@ def plan_village(site: Site, theme: Theme, village: Village, links: dict[str, di
             Page(
                 urls.disclosure_path(item),
                 PAGE_TEMPLATES[item.kind],
-                {"village": village, "d": item, **extra, **links.get(urls.disclosure_path(item), {})},
+                {"village": header, "d": item, **extra},
                 updated=item.updated,
                 noindex=site.is_personal(item),
                 contacts=contacts,
+                sources=(village.source, item.source),
+                links=links.get(urls.disclosure_path(item), {}),
             )
         )
     return pages
