@@ -24,12 +24,10 @@ import jinja2
 from . import urls
 from .blobs import Blob, Blobs
 from .loader import load_root, load_village
-from .model import Village
 from .problems import Problem, Severity, error, has_errors
-from .render.html import Theme, default_theme, plan_index, plan_village, render_page
+from .render.html import Listing, Theme, default_theme, plan_index, plan_village, render_page
 from .rules import check_content, check_site
-from .source import Source
-from .state import BuildState, Snapshot, load_state, save_state, snapshot
+from .state import BuildState, Snapshot, folder_mtimes, load_state, save_state, snapshot
 
 PACKAGE = Path(__file__).resolve().parent
 VILLAGES_PER_WORKER = 8  # with posters, a worker process is replaced after this many villages
@@ -87,7 +85,7 @@ def build(
     else:
         written, changed = write_atomically(output, files, blobs, previous)
     warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
-    save_state(cache, output, BuildState(inputs.digest, written, warnings, inputs.stats))
+    save_state(cache, output, BuildState(inputs.digest, written, warnings, inputs.stats, folder_mtimes(output, written)))
     return BuildResult(tuple(problems), len(files), changed)
 
 
@@ -106,7 +104,7 @@ class VillageOutput:
 
     problems: tuple[Problem, ...]
     files: dict[str, Blob] = field(default_factory=dict)  # pages and PDFs, in the blob cache
-    listing: Village | None = None  # the model without its bulk, for the township index
+    listing: Listing | None = None  # what the township index shows of the village
     sitemap: tuple[tuple[str, bool, dt.date | None], ...] = ()  # (path, noindex, updated)
     pages: dict[str, PageMemo] = field(default_factory=dict)  # page path → memo, for the next build
 
@@ -203,13 +201,14 @@ def produce(
     if has_errors(problems):
         return {}, problems
     theme = _theme(theme_dir, root.config.locale)
-    site = dataclasses.replace(root, villages=tuple(o.listing for o in outputs if o.listing))
+    listings = [o.listing for o in outputs if o.listing]
+    site = dataclasses.replace(root, villages=tuple(listing.village for listing in listings))
     files: dict[str, bytes | Blob] = {}
     for path, data in [(p, d) for output in outputs for p, d in output.files.items()]:
         if path in files:  # two sources must never write one path
             return {}, [*problems, error(path, 1, 1, "output", f"两个来源都要生成 {path}")]
         files[path] = data
-    index = plan_index(site)
+    index = plan_index(listings, site.config.contacts)
     try:
         files[index.file] = render_page(theme, site, index)[0]
     except jinja2.TemplateError as exc:
@@ -281,25 +280,7 @@ def build_village(
     except jinja2.TemplateError as exc:
         return VillageOutput((*problems, _template_problem(exc, theme)))
     entries = tuple((page.path, page.noindex, page.updated) for page in pages)
-    return VillageOutput(tuple(problems), files, _listing(village), entries, memos)
-
-
-_BULK = {"finance": {"income": (), "expense": (), "notes": None}, "affairs": {"tables": (), "body": ""}, "major": {"body": ""}}
-
-
-def _listing(village: Village) -> Village:
-    """The village as the township index shows it: no entries, tables, bodies or source text."""
-
-    def light(item):
-        return dataclasses.replace(item, source=Source(item.source.path, ""), **_BULK[item.kind])
-
-    return dataclasses.replace(
-        village,
-        finance=tuple(map(light, village.finance)),
-        affairs=tuple(map(light, village.affairs)),
-        major=tuple(map(light, village.major)),
-        source=Source(village.source.path, ""),
-    )
+    return VillageOutput(tuple(problems), files, Listing.of(village), entries, memos)
 
 
 _THEMES: dict[tuple[Path, str], Theme] = {}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .problems import Problem, Severity
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 _TOOLS = ("sitegen", "jinja2", "markdown", "pyyaml", "zxing-cpp", "weasyprint", "fonttools")
 
 
@@ -103,21 +103,34 @@ class BuildState:
     outputs: dict[str, list]  # path → [size, mtime_ns, sha256] as written
     warnings: tuple[Problem, ...] = ()
     stats: dict[str, list] = field(default_factory=dict)
+    folders: dict[str, int] = field(default_factory=dict)  # folder → mtime_ns, after writing
 
     def output_intact(self, output: Path) -> bool:
-        """The output folder holds exactly what this state wrote (by size and mtime)."""
-        found: dict[str, os.stat_result] = {}
-        prefix = len(str(output)) + 1
-        for folder, _, names in os.walk(output):
-            for name in names:
-                path = os.path.join(folder, name)
-                found[path[prefix:].replace(os.sep, "/")] = os.stat(path)
-        if found.keys() != self.outputs.keys():
+        """The output folder holds exactly what this state wrote: each file by size and mtime, and
+        no file added or removed, which would have changed its folder's mtime (as git's untracked
+        cache reasons). Stats only what was written: a walk of a county's output costs 0.7 s."""
+        base = os.fspath(output)
+        try:
+            for folder, mtime in self.folders.items():
+                if os.stat(f"{base}/{folder}").st_mtime_ns != mtime:
+                    return False
+            for relative, (size, mtime, _) in self.outputs.items():
+                info = os.stat(f"{base}/{relative}")
+                if info.st_size != size or info.st_mtime_ns != mtime:
+                    return False
+        except OSError:
             return False
-        return all(
-            info.st_size == self.outputs[relative][0] and info.st_mtime_ns == self.outputs[relative][1]
-            for relative, info in found.items()
-        )
+        return bool(self.folders)
+
+
+def folder_mtimes(output: Path, files) -> dict[str, int]:
+    """The mtime of the output folder and of every folder holding one of `files`."""
+    folders = {""}
+    for relative in files:
+        parts = relative.split("/")[:-1]
+        folders.update("/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1))
+    base = os.fspath(output)
+    return {folder: os.stat(f"{base}/{folder}").st_mtime_ns for folder in sorted(folders)}
 
 
 def state_file(cache: Path, output: Path) -> Path:
@@ -132,7 +145,7 @@ def load_state(cache: Path, output: Path) -> BuildState | None:
         if data.get("version") != STATE_VERSION:
             return None
         warnings = tuple(Problem(**{**w, "severity": Severity(w["severity"])}) for w in data["warnings"])
-        return BuildState(data["inputs"], data["outputs"], warnings, data["stats"])
+        return BuildState(data["inputs"], data["outputs"], warnings, data["stats"], data["folders"])
     except (OSError, ValueError, KeyError, TypeError):
         return None  # a missing or damaged state costs a full build, never a wrong one
 
@@ -146,6 +159,7 @@ def save_state(cache: Path, output: Path, state: BuildState) -> None:
         "outputs": state.outputs,
         "warnings": [w.as_dict() for w in state.warnings],
         "stats": state.stats,
+        "folders": state.folders,
     }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

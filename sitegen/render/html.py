@@ -206,16 +206,47 @@ def render_page(theme: Theme, site: Site, page: Page) -> tuple[bytes, frozenset[
     return theme.render(page.template, context)
 
 
-def plan_index(site: Site) -> Page:
-    """The township index: every village and the latest items (light listings are enough)."""
-    all_items = [(v, d) for v in site.villages for d in v.disclosures]
-    latest = sorted(all_items, key=lambda vd: (vd[1].posted, vd[0].slug, urls.disclosure_path(vd[1])), reverse=True)
+LATEST_ON_INDEX = 10
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What the township index shows of a village: a small record kept between builds, so the
+    index of a county is made without loading its 300 villages again."""
+
+    village: Village  # without its items
+    count: int  # published items
+    latest: tuple[Disclosure, ...]  # the newest few, as the index shows them
+    updated: dt.date | None
+
+    @classmethod
+    def of(cls, village: Village) -> Listing:
+        items = sorted(village.disclosures, key=_newest_first, reverse=True)[:LATEST_ON_INDEX]
+        return cls(
+            dataclasses.replace(village, finance=(), affairs=(), major=(), source=Source(village.source.path, "")),
+            len(village.disclosures),
+            tuple(dataclasses.replace(d, source=Source(d.source.path, ""), **_BULK[d.kind]) for d in items),
+            max((d.updated for d in village.disclosures), default=None),
+        )
+
+
+_BULK = {"finance": {"income": (), "expense": (), "notes": None}, "affairs": {"tables": (), "body": ""}, "major": {"body": ""}}
+
+
+def _newest_first(item: Disclosure) -> tuple:
+    return (item.posted, item.village, urls.disclosure_path(item))
+
+
+def plan_index(listings: list[Listing], contacts: tuple) -> Page:
+    """The township index: every village and the latest items across them."""
+    villages = {listing.village.slug: listing.village for listing in listings}
+    items = sorted((d for listing in listings for d in listing.latest), key=_newest_first, reverse=True)
     return Page(
         "",
         "index.html",
-        {"villages": site.villages, "latest": latest[:10]},
-        updated=max((d.updated for _, d in all_items), default=None),
-        contacts=site.config.contacts,
+        {"villages": listings, "latest": [(villages[d.village], d) for d in items[:LATEST_ON_INDEX]]},
+        updated=max((listing.updated for listing in listings if listing.updated), default=None),
+        contacts=contacts,
     )
 
 
