@@ -7,6 +7,7 @@ except the few that render on purpose (reproducibility, cache, A3, setup failure
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -331,6 +332,17 @@ def test_unchanged_posters_come_from_the_cache(tmp_path):
     site, _ = check_content(content)
     third = posters.render_posters(posters.plan_posters(site, theme), theme, cache)
     assert third.rendered == 2, "only the changed poster and its month's pack"
+
+
+def test_rendering_in_this_process_leaves_the_cache_keys_of_later_villages_alone(tmp_path, monkeypatch):
+    """Posters of a village task render in the build's own process; the content date they write
+    with must not stay in the environment, where it would change every later cache key."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    site, _ = check_content(write_tree(tmp_path / "content", files()))
+    theme = Theme(default_theme(), site.config.locale)
+    before = posters.engine_fingerprint(theme)
+    assert posters.render_posters(posters.plan_posters(site, theme), theme, tmp_path / "cache", workers=1).rendered
+    assert "SOURCE_DATE_EPOCH" not in os.environ and posters.engine_fingerprint(theme) == before
 
 
 def test_a3_when_the_site_asks_for_it(tmp_path):

@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -409,24 +410,33 @@ def _render_task(task: Task) -> tuple[list[tuple[str, str, bytes]], list[str]]:
                     created=min(p.metadata.created for p in parts),
                     modified=max(p.metadata.modified for p in parts),
                 )
-            _source_date_epoch(combined.metadata.modified)
-            outputs.append((pdf.path, key, combined.write_pdf(pdf_identifier=identifier)))
+            with _source_date_epoch(combined.metadata.modified):
+                outputs.append((pdf.path, key, combined.write_pdf(pdf_identifier=identifier)))
         return outputs, collect.messages
     finally:
         logger.removeHandler(collect)
 
 
-def _source_date_epoch(modified: str | None) -> None:
-    """Keep a SOURCE_DATE_EPOCH set by the caller; otherwise use the content's own date.
+@contextmanager
+def _source_date_epoch(modified: str | None):
+    """While writing one PDF: keep a SOURCE_DATE_EPOCH set by the caller, else use the content's date.
 
     Nothing on the HarfBuzz path reads the clock, but a library that honours SOURCE_DATE_EPOCH
     (fontTools stamps fonts with it) then writes a content date, never the time of the build.
+    Restored afterwards: posters also render in the build's own process, where a leftover value
+    would change the cache keys (the engine fingerprint) of every later village.
     """
-    if _WORKER.get("epoch"):
-        os.environ["SOURCE_DATE_EPOCH"] = _WORKER["epoch"]
-    elif modified:
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    if not _WORKER.get("epoch") and modified:
         day = dt.date.fromisoformat(modified[:10])
         os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()))
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
 def _stylesheet(theme: Theme) -> Path:
