@@ -9,6 +9,13 @@ from pathlib import Path
 from .problems import Problem, format_json, format_text, has_errors
 
 
+def _port(text: str) -> int:
+    """A TCP port, or a usage error (exit 2) instead of an internal error at bind time."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"端口应是 0 到 65535 之间的整数，而不是 {text}")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sitegen", description="村务公开网站与公开栏海报生成工具")
     commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,serve,privacy}")
@@ -29,10 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     privacy = commands.add_parser("privacy", help="检查文件中是否有身份证号、手机号、银行卡号（供 pre-commit 使用）")
     privacy.add_argument("files", nargs="*", type=Path, help="要检查的文件")
 
-    serve = commands.add_parser("serve", help="在本机预览网站")
+    serve = commands.add_parser("serve", help="在本机预览网站，修改后自动重新生成并刷新")
     serve.add_argument("content", nargs="?", default="content", help="内容文件夹（默认 content）")
-    serve.add_argument("-o", "--output", default="output", help="输出文件夹（默认 output）")
-    serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    serve.add_argument("-o", "--output", help="预览输出文件夹（默认 .sitegen-cache/preview，不动正式的 output）")
+    serve.add_argument("--port", type=_port, default=8000, help="端口（默认 8000；只在本机 127.0.0.1 上开放）")
+    serve.add_argument("--theme", type=Path, help="主题文件夹（默认自带的 themes/default）")
+    serve.add_argument("--no-posters", action="store_true", help="不生成打印用的 PDF，预览更快")
     return parser
 
 
@@ -71,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1 if problems else 0
         from .serve import serve
 
-        return serve(args.content, args.output, args.port)
+        return serve(args.content, args.output, args.port, args.theme, posters=not args.no_posters)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # never a traceback for the clerk; keep the cause for developers
