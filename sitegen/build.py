@@ -21,11 +21,12 @@ from xml.sax.saxutils import escape
 
 import jinja2
 
-from . import urls
+from . import ledger, urls
 from .blobs import Blob, Blobs
 from .loader import load_root, load_village
 from .problems import Problem, Severity, error, has_errors
-from .render.html import Listing, Theme, default_theme, plan_index, plan_village, render_page
+from .render import data as open_data
+from .render.html import Listing, Theme, default_theme, plan_addresses, plan_index, plan_village, render_page
 from .rules import check_content, check_site
 from .state import BuildState, Snapshot, folder_mtimes, load_state, save_state, snapshot
 
@@ -52,8 +53,12 @@ def build(
     cache_dir: str | Path | None = None,
     jobs: int | None = None,
     executor: str | None = None,
+    record_urls: bool = True,
 ) -> BuildResult:
     """Build the site from `content` into `output`. On any error, `output` is not touched.
+
+    A successful build adds its new page URLs to the content's ledger, unless `record_urls` is
+    False (a preview: a draft's address is not published yet, so it must not become permanent).
 
     `posters=False` skips the PDFs (posters, signs, board packs). Rendered PDFs and the build
     state are kept in `cache_dir` (default `$SITEGEN_CACHE` or `.sitegen-cache`), which is safe
@@ -73,10 +78,12 @@ def build(
         previous.stats if previous else None,
     )
     intact = previous is not None and previous.output_intact(output)
-    if intact and previous.inputs == inputs.digest:
+    done = f"{inputs.digest} {'recorded' if record_urls else 'preview'}"  # a preview leaves URLs to record
+    if intact and previous.inputs == done:
         return BuildResult(previous.warnings, len(previous.outputs), 0)
     reuse = Reuse(inputs, previous if intact else None, inputs.digests_under((theme_dir / "templates").as_posix()))
-    files, problems = produce(content, theme_dir, posters, cache, reuse, jobs, executor)
+    produced = produce(content, theme_dir, posters, cache, reuse, jobs, executor)
+    files, problems = produced.files, produced.problems
     if has_errors(problems):
         return BuildResult(tuple(problems))
     blobs = Blobs(cache)
@@ -85,7 +92,9 @@ def build(
     else:
         written, changed = write_atomically(output, files, blobs, previous)
     warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
-    save_state(cache, output, BuildState(inputs.digest, written, warnings, inputs.stats, folder_mtimes(output, written)))
+    save_state(cache, output, BuildState(done, written, warnings, inputs.stats, folder_mtimes(output, written)))
+    if record_urls:
+        ledger.write(content, ledger.read(content), produced.published)
     return BuildResult(tuple(problems), len(files), changed)
 
 
@@ -152,6 +161,13 @@ def _save_record(path: Path, key: str, output: VillageOutput) -> None:
         pass  # a read-only cache costs speed next time, never the build
 
 
+@dataclass(frozen=True)
+class Produced:
+    files: dict[str, bytes | Blob]
+    problems: list[Problem]
+    published: frozenset[str] = frozenset()  # absolute URL of every page, for the ledger
+
+
 def produce(
     content: Path,
     theme_dir: Path,
@@ -160,9 +176,9 @@ def produce(
     reuse: Reuse,
     jobs: int | None = None,
     executor: str | None = None,
-) -> tuple[dict[str, bytes | Blob], list[Problem]]:
-    """Every output file (path → bytes, or a blob in the cache), or the problems that stop the
-    build. Writes nothing but the cache.
+) -> Produced:
+    """Every output file (path → bytes, or a blob in the cache) and every page URL, or the
+    problems that stop the build. Writes nothing but the cache.
 
     Villages are independent, so each is loaded, checked and rendered as one task, in worker
     processes when there are several. A village whose inputs did not change since the last build
@@ -171,9 +187,11 @@ def produce(
     """
     root, slugs, problems = load_root(content)
     if root is None:
-        return {}, check_content(content)[1]
+        return Produced({}, check_content(content)[1])
     blobs = Blobs(cache)
-    base, keys = reuse.inputs.village_keys(content, slugs, skip=(theme_dir / "templates").as_posix())
+    # page templates: each page records those it used; the ledger: only the URL check reads it
+    skip = ((theme_dir / "templates").as_posix() + "/", (content / ledger.LEDGER).as_posix())
+    base, keys = reuse.inputs.village_keys(content, slugs, skip)
     outputs: dict[str, VillageOutput] = {}
     previous: dict[str, VillageOutput] = {}
     for slug in slugs:
@@ -189,7 +207,7 @@ def produce(
     if executor and tasks:
         fresh = _dask_map(executor, build_village, tasks)
         if isinstance(fresh, Problem):
-            return {}, [fresh]
+            return Produced({}, [fresh])
     else:
         fresh = _map(build_village, tasks, jobs, recycle=posters)
     for slug, output in zip(todo, fresh):
@@ -199,24 +217,44 @@ def produce(
     outputs = [outputs[slug] for slug in slugs]
     problems = sorted([*problems, *(p for output in outputs for p in output.problems)])
     if has_errors(problems):
-        return {}, problems
+        return Produced({}, problems)
     theme = _theme(theme_dir, root.config.locale)
     listings = [o.listing for o in outputs if o.listing]
     site = dataclasses.replace(root, villages=tuple(listing.village for listing in listings))
     files: dict[str, bytes | Blob] = {}
     for path, data in [(p, d) for output in outputs for p, d in output.files.items()]:
         if path in files:  # two sources must never write one path
-            return {}, [*problems, error(path, 1, 1, "output", f"两个来源都要生成 {path}")]
+            return Produced({}, [*problems, error(path, 1, 1, "output", f"两个来源都要生成 {path}")])
         files[path] = data
-    index = plan_index(listings, site.config.contacts)
+    index = dataclasses.replace(plan_index(listings, site.config.contacts), links=open_data.index_links(site.config, theme.strings))
+    addresses = plan_addresses(site, listings)
+    for page in addresses:
+        if page.file in files:
+            return Produced({}, [*problems, _site_problem(content, page.path, "output", f"{page.path} 仍有公开内容，不能同时登记为改名或撤回")])
+    for old, new in site.config.redirects:
+        if new + "index.html" not in files:
+            return Produced({}, [*problems, _site_problem(content, old, "redirect", f"redirects 中 {old} 指向的 {new} 不是本网站的页面")])
     try:
-        files[index.file] = render_page(theme, site, index)[0]
+        for page in (index, *addresses):
+            files[page.file] = render_page(theme, site, page)[0]
     except jinja2.TemplateError as exc:
-        return {}, [*problems, _template_problem(exc, theme)]
+        return Produced({}, [*problems, _template_problem(exc, theme)])
     files[theme.stylesheet.path] = theme.stylesheet.content
+    files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(site.config.base_url, 'sitemap.xml')}\n".encode()
     entries = [(index.path, index.noindex, index.updated), *(e for output in outputs for e in output.sitemap)]
     files["sitemap.xml"] = sitemap(site.config.base_url, entries)
-    return files, problems
+    files[open_data.feed_path()] = open_data.township_feed(site.config, listings, theme.strings)
+    published = {urls.absolute(site.config.base_url, path.removesuffix("index.html")) for path in files if path.endswith("index.html")}
+    problems += ledger.removed(str(content), ledger.read(content), published)
+    return Produced(files, sorted(problems), frozenset(published))
+
+
+def _site_problem(content: Path, needle: str, code: str, message: str) -> Problem:
+    """A problem with a site.yaml entry, located at the first line that names it."""
+    path = content / "site.yaml"
+    lines = path.read_text("utf-8").splitlines()
+    line, column = next(((number, text.index(needle) + 1) for number, text in enumerate(lines, 1) if needle in text), (1, 1))
+    return error(path.as_posix(), line, column, code, message)
 
 
 def build_village(
@@ -267,6 +305,10 @@ def build_village(
                 return VillageOutput(tuple(problems))
             links = page_links(site, theme, printed)
             files.update((path, store(path, data)) for path, data in printed.items())
+        extra = open_data.village_files(site, village, theme.strings, printed)  # feed, data.json, CSVs
+        files.update((path, store(path, data)) for path, data in extra.items())
+        for path, more in open_data.page_links(site, village, extra, theme.strings).items():
+            links[path] = {**links.get(path, {}), **more}
         templates = theme.template_digests()
         pages = plan_village(site, theme, village, links)
         for page in pages:
@@ -280,7 +322,7 @@ def build_village(
     except jinja2.TemplateError as exc:
         return VillageOutput((*problems, _template_problem(exc, theme)))
     entries = tuple((page.path, page.noindex, page.updated) for page in pages)
-    return VillageOutput(tuple(problems), files, Listing.of(village), entries, memos)
+    return VillageOutput(tuple(problems), files, Listing.of(village, open_data.public_items(site, village)[: open_data.FEED_SIZE]), entries, memos)
 
 
 _THEMES: dict[tuple[Path, str], Theme] = {}

@@ -30,6 +30,7 @@ from .model import (
     Supervisors,
     Table,
     Village,
+    Withdrawal,
 )
 from . import privacy
 from .problems import Problem, error
@@ -166,12 +167,26 @@ def _base_url(ctx: s.Ctx, value: Any, keys: tuple) -> Any:
     return url
 
 
+_SITE_PATH = s.pattern(r"([a-z0-9][A-Za-z0-9-]*/)+", "站内路径，以 / 结尾（如 dongtan/major/2026-road/）")
+
+
 def _redirects(ctx: s.Ctx, value: Any, keys: tuple) -> Any:
     if not isinstance(value, dict):
         return ctx.fail(keys, "schema", "redirects 应为“旧地址: 新地址”的一组内容")
-    path = s.pattern(r"([a-z0-9][a-z0-9-]*/)+", "站内路径，以 / 结尾（如 dongtan/major/2026-road/）")
-    pairs = [(path(ctx, old, keys + (old,)), path(ctx, new, keys + (old,))) for old, new in value.items()]
+    pairs = [(_SITE_PATH(ctx, old, keys + (old,)), _SITE_PATH(ctx, new, keys + (old,))) for old, new in value.items()]
     return s.INVALID if any(s.INVALID in pair for pair in pairs) else tuple(sorted(pairs))
+
+
+def _withdrawn(ctx: s.Ctx, value: Any, keys: tuple) -> Any:
+    if not isinstance(value, dict):
+        return ctx.fail(keys, "schema", "withdrawn 应为“路径: {date: 撤回日期, reason: 撤回原因}”的一组内容")
+    spec = {"date": s.req(s.date), "reason": s.req(s.text)}
+    entries = []
+    for path, entry in value.items():
+        where = keys + (path,)
+        checked, fields = _SITE_PATH(ctx, path, where), s.fields(ctx, entry, where, spec, "撤回记录")
+        entries.append(s.INVALID if s.INVALID in (checked, fields) else Withdrawal(checked, **fields))
+    return s.INVALID if s.INVALID in entries else tuple(sorted(entries, key=lambda w: w.path))
 
 
 SITE = {
@@ -184,6 +199,7 @@ SITE = {
     "poster": s.opt(lambda ctx, v, k: s.fields(ctx, v, k, {"size": s.opt(s.choice("A4", "A3"), "A4")}, "poster"), {"size": "A4"}),
     "profile": s.opt(s.text),
     "redirects": s.opt(_redirects, ()),
+    "withdrawn": s.opt(_withdrawn, ()),
 }
 
 # --- files ------------------------------------------------------------------------------

@@ -292,6 +292,15 @@ class Profile:
 
 
 @dataclass(frozen=True)
+class Withdrawal:
+    """A published page taken down: its address keeps a notice saying when and why (撤回)."""
+
+    path: str
+    date: dt.date
+    reason: str
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str
     base_url: str
@@ -302,6 +311,7 @@ class SiteConfig:
     poster_size: str = "A4"
     profile: str | None = None
     redirects: tuple[tuple[str, str], ...] = ()
+    withdrawn: tuple[Withdrawal, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import re
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -150,6 +151,8 @@ class Page:
     contacts: tuple = ()
     sources: tuple[Source, ...] = ()  # the content files the context is made from
     links: dict[str, Any] = field(default_factory=dict)  # print links and sizes, from the PDFs
+    file_name: str | None = None  # instead of path + "index.html" (the 404 page)
+    link_base: str | None = None  # root-relative links (the 404 page is served at any depth)
 
     @property
     def key(self) -> str:
@@ -161,7 +164,7 @@ class Page:
 
     @property
     def file(self) -> str:
-        return self.path + "index.html"
+        return self.file_name or self.path + "index.html"
 
 
 def title_of(item: Disclosure, strings: dict[str, str]) -> str:
@@ -194,9 +197,9 @@ def render_page(theme: Theme, site: Site, page: Page) -> tuple[bytes, frozenset[
     context = {
         **shared_context(site, theme.strings, page.path),
         "page_path": page.path,
-        "url": lambda path: urls.relative(page.path, path),
+        "url": lambda path: urls.relative(page.path, path) if page.link_base is None else page.link_base + path,
         "path_of": path_of,
-        "css_href": urls.relative(page.path, theme.stylesheet.path),
+        "css_href": urls.relative(page.path, theme.stylesheet.path) if page.link_base is None else page.link_base + theme.stylesheet.path,
         "contacts": page.contacts,
         "updated": page.updated,
         "noindex": page.noindex,
@@ -218,15 +221,21 @@ class Listing:
     count: int  # published items
     latest: tuple[Disclosure, ...]  # the newest few, as the index shows them
     updated: dt.date | None
+    public: tuple[Disclosure, ...] = ()  # the newest items without personal data, for the township feed
 
     @classmethod
-    def of(cls, village: Village) -> Listing:
+    def of(cls, village: Village, public: tuple[Disclosure, ...] = ()) -> Listing:
         items = sorted(village.disclosures, key=_newest_first, reverse=True)[:LATEST_ON_INDEX]
+
+        def small(d: Disclosure) -> Disclosure:
+            return dataclasses.replace(d, source=Source(d.source.path, ""), **_BULK[d.kind])
+
         return cls(
             dataclasses.replace(village, finance=(), affairs=(), major=(), source=Source(village.source.path, "")),
             len(village.disclosures),
-            tuple(dataclasses.replace(d, source=Source(d.source.path, ""), **_BULK[d.kind]) for d in items),
+            tuple(map(small, items)),
             max((d.updated for d in village.disclosures), default=None),
+            tuple(map(small, public)),
         )
 
 
@@ -248,6 +257,23 @@ def plan_index(listings: list[Listing], contacts: tuple) -> Page:
         updated=max((listing.updated for listing in listings if listing.updated), default=None),
         contacts=contacts,
     )
+
+
+def plan_addresses(site: Site, listings: list[Listing]) -> list[Page]:
+    """Pages that keep published addresses working: a redirect for each renamed item, a notice
+    for each withdrawn one (when and why), and the 404 page, whose links work at any depth."""
+    villages = {listing.village.slug: listing.village for listing in listings}
+    pages = [
+        Page(old, "redirect.html", {"target": new}, updated=None, noindex=True)
+        for old, new in site.config.redirects
+    ]
+    pages += [
+        Page(w.path, "withdrawn.html", {"withdrawal": w, "village": villages.get(w.path.split("/")[0])}, updated=w.date, noindex=True)
+        for w in site.config.withdrawn
+    ]
+    root = urlsplit(site.config.base_url).path
+    pages.append(Page("", "404.html", {}, updated=None, noindex=True, contacts=site.config.contacts, file_name="404.html", link_base=root))
+    return pages
 
 
 def plan_village(site: Site, theme: Theme, village: Village, links: dict[str, dict] | None = None) -> list[Page]:

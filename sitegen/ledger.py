@@ -1,0 +1,59 @@
+"""The published-URL ledger: every page URL the site has ever published, kept in the content folder.
+
+QR codes printed on village boards live for years, so a page URL must never disappear
+silently. `build` adds every new page URL to `published-urls.txt` (committed with the
+content); a URL in the ledger that the build would no longer produce, without a
+`redirects:` or `withdrawn:` entry in site.yaml to take its place, is a `url-removed` error.
+URLs are recorded whole (base_url + path), so changing base_url, which would break every
+printed code, is caught as well.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .problems import Problem, error
+
+LEDGER = "published-urls.txt"
+HEADER = (
+    "# 本网站公开过的全部网页地址（由 sitegen build 自动维护，请随内容一起提交，不要手工删除）。\n"
+    "# Every page URL this site has published. Written by `sitegen build`; commit it, never remove lines.\n"
+)
+
+
+def read(content: Path) -> dict[str, int]:
+    """URL → line number, from the ledger in `content` (empty when there is none yet)."""
+    try:
+        text = (content / LEDGER).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return {line.strip(): number for number, line in enumerate(text.splitlines(), 1) if line.strip() and not line.startswith("#")}
+
+
+def removed(content: str, recorded: dict[str, int], published: set[str]) -> list[Problem]:
+    """A located error for every recorded URL the build would no longer publish."""
+    path = (Path(content) / LEDGER).as_posix()
+    return [
+        error(
+            path,
+            line,
+            1,
+            "url-removed",
+            f"已公开的网址 {url} 将失效，而它的二维码可能已贴在公开栏上。改了名请在 site.yaml 的 redirects 中"
+            "把旧路径指向新路径；撤回请在 withdrawn 中登记撤回日期和原因",
+        )
+        for url, line in sorted(recorded.items(), key=lambda item: item[1])
+        if url not in published
+    ]
+
+
+def write(content: Path, recorded: dict[str, int], published: set[str]) -> None:
+    """Add new URLs (sorted), atomically; an unchanged ledger is not rewritten."""
+    if published <= recorded.keys():
+        return
+    text = HEADER + "".join(f"{url}\n" for url in sorted(recorded.keys() | published))
+    target = content / LEDGER
+    temporary = target.with_name(f".{LEDGER}.{os.getpid()}.tmp")
+    temporary.write_text(text, "utf-8")
+    temporary.replace(target)
