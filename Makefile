@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 CONTENT ?= content
 OUTPUT  ?= output
 
-.PHONY: site test serve check clean system-deps fonts bench
+.PHONY: site test serve check clean system-deps test-deps fonts axe bench
 
 site: $(VENV)/.installed-site system-deps fonts
 	$(BIN)/sitegen build $(CONTENT) -o $(OUTPUT)
@@ -13,20 +13,28 @@ site: $(VENV)/.installed-site system-deps fonts
 check: $(VENV)/.installed-site system-deps fonts
 	$(BIN)/sitegen check $(CONTENT)
 
-test: $(VENV)/.installed-test system-deps fonts
+test: $(VENV)/.installed-test test-deps fonts axe
 	$(BIN)/python -m pytest
 
-# Reserved for the live preview server.
-serve: $(VENV)/.installed-site
+# Live preview on http://127.0.0.1:8000/: rebuilds on change, the browser reloads by itself.
+serve: $(VENV)/.installed-site system-deps fonts
 	$(BIN)/sitegen serve $(CONTENT)
 
 system-deps:
 	sh tools/system-deps.sh
 
+# Also what only the tests use: poppler-utils (read PDFs), Chromium and a CJK system font.
+test-deps:
+	sh tools/system-deps.sh test
+
 # The poster font (Noto Sans SC, OFL), fetched at a pinned version and checked by sha256;
 # never committed. A quick no-op when it is in place.
 fonts:
 	sh tools/fetch-fonts.sh
+
+# axe-core for the browser tests (tests/test_browser.py), pinned and checked by sha256 the same way.
+axe:
+	sh tools/fetch-axe.sh
 
 $(VENV)/.created:
 	$(MAKE) system-deps

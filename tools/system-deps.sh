@@ -1,11 +1,15 @@
 #!/bin/sh
-# Installs the Debian packages sitegen needs and a fresh machine may lack.
-# Quick no-op when they are present, so `make` can call it every time a venv is made.
+# Installs the Debian packages sitegen needs and a fresh machine may lack; `system-deps.sh test`
+# adds those only the tests need. Quick no-op when they are present, so `make` calls it every time.
 set -eu
 # libharfbuzz-subset0: WeasyPrint subsets the poster font with it (fast, reproducible); sitegen
-#   refuses to render posters without it. poppler-utils: the tests read the PDFs (pdftotext,
-#   pdffonts, pdfinfo, pdftoppm).
-PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig poppler-utils"
+#   refuses to render posters without it.
+PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig"
+# Tests only — poppler-utils: the tests read the PDFs (pdftotext, pdffonts, pdfinfo, pdftoppm).
+#   chromium: the browser tests open the pages in it headless; fonts-noto-cjk gives it the
+#   Chinese system font a phone has, so layout and screenshots show real glyphs, not boxes.
+#   (Posters never use system fonts: the tests check that only the shipped font is embedded.)
+[ "${1:-}" = "test" ] && PACKAGES="$PACKAGES poppler-utils chromium fonts-noto-cjk"
 missing=""
 for pkg in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
