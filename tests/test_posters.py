@@ -341,8 +341,12 @@ def test_rendering_in_this_process_leaves_the_cache_keys_of_later_villages_alone
     site, _ = check_content(write_tree(tmp_path / "content", files()))
     theme = Theme(default_theme(), site.config.locale)
     before = posters.engine_fingerprint(theme)
-    assert posters.render_posters(posters.plan_posters(site, theme), theme, tmp_path / "cache", workers=1).rendered
-    assert "SOURCE_DATE_EPOCH" not in os.environ and posters.engine_fingerprint(theme) == before
+    first = posters.render_posters(posters.plan_posters(site, theme), theme, tmp_path / "cache", workers=1)
+    assert first.rendered and "SOURCE_DATE_EPOCH" not in os.environ and posters.engine_fingerprint(theme) == before
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1893456000")  # a CI that sets it per commit: same key, same bytes
+    assert posters.engine_fingerprint(theme) == before
+    again = posters.render_posters(posters.plan_posters(site, theme), theme, tmp_path / "fresh-cache", workers=1)
+    assert again.rendered == first.rendered and again.files == first.files
 
 
 def test_a3_when_the_site_asks_for_it(tmp_path):

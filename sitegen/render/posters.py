@@ -237,7 +237,6 @@ def engine_fingerprint(theme: Theme) -> str:
         f"fonttools {fontTools.version}",
         f"pango {pango.pango_version()}",
         f"harfbuzz {_harfbuzz_version()}",
-        f"SOURCE_DATE_EPOCH {os.environ.get('SOURCE_DATE_EPOCH', '')}",
         hashlib.sha256(_stylesheet(theme).read_bytes()).hexdigest(),
         *(f"{path.name} {fonts.digest(path)}" for path in fonts.font_files(theme.directory)),
     ]
@@ -362,7 +361,6 @@ def _init_worker(stylesheet: str) -> None:
         stylesheet=stylesheet,
         font_config=font_config,
         css=CSS(filename=stylesheet, font_config=font_config),
-        epoch=os.environ.get("SOURCE_DATE_EPOCH"),
     )
 
 
@@ -419,15 +417,15 @@ def _render_task(task: Task) -> tuple[list[tuple[str, str, bytes]], list[str]]:
 
 @contextmanager
 def _source_date_epoch(modified: str | None):
-    """While writing one PDF: keep a SOURCE_DATE_EPOCH set by the caller, else use the content's date.
+    """While writing one PDF, SOURCE_DATE_EPOCH is the content's own date, whatever the caller set.
 
     Nothing on the HarfBuzz path reads the clock, but a library that honours SOURCE_DATE_EPOCH
-    (fontTools stamps fonts with it) then writes a content date, never the time of the build.
-    Restored afterwards: posters also render in the build's own process, where a leftover value
-    would change the cache keys (the engine fingerprint) of every later village.
+    (fontTools stamps fonts with it) then writes a content date, never the time of the build;
+    so no PDF byte depends on the caller's value, and a CI that sets it per commit does not
+    re-render every poster. Restored afterwards: posters also render in the build's process.
     """
     saved = os.environ.get("SOURCE_DATE_EPOCH")
-    if not _WORKER.get("epoch") and modified:
+    if modified:
         day = dt.date.fromisoformat(modified[:10])
         os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()))
     try:
