@@ -215,7 +215,7 @@ def produce(
         if not has_errors(output.problems):
             _save_record(_record_file(cache, content, slug, posters), keys[slug], output)
     outputs = [outputs[slug] for slug in slugs]
-    problems = sorted([*problems, *(p for output in outputs for p in output.problems)])
+    problems = sorted({*problems, *(p for output in outputs for p in output.problems)})  # each once
     if has_errors(problems):
         return Produced({}, problems)
     theme = _theme(theme_dir, root.config.locale)

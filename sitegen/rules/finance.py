@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 
 from ..model import FinanceStatement, Site
-from ..money import format_money
 from ..problems import Problem, error
 
 
@@ -37,9 +36,9 @@ def _balance(statement: FinanceStatement) -> list[Problem]:
             "closing_balance",
             code="finance-balance",
             message=(
-                f"期末余额 {format_money(statement.closing_balance)} 与 期初余额+收入−支出 = "
-                f"{format_money(statement.opening_balance)} + {format_money(statement.income_total)} − "
-                f"{format_money(statement.expense_total)} = {format_money(statement.computed_closing)} 不符"
+                f"期末余额 {_typed(statement.closing_balance)} 与 期初余额+收入−支出 = "
+                f"{_typed(statement.opening_balance)} + {_typed(statement.income_total)} − "
+                f"{_typed(statement.expense_total)} = {_typed(statement.computed_closing)} 不符"
             ),
         )
     ]
@@ -59,8 +58,8 @@ def _chain(statement: FinanceStatement, previous: FinanceStatement | None) -> li
             "opening_balance",
             code="finance-chain",
             message=(
-                f"期初余额 {format_money(statement.opening_balance)} 应等于上月（{previous.period}.yaml）"
-                f"期末余额 {format_money(previous.closing_balance)}"
+                f"期初余额 {_typed(statement.opening_balance)} 应等于上月（{previous.period}.yaml）"
+                f"期末余额 {_typed(previous.closing_balance)}"
             ),
         )
     ]
@@ -99,3 +98,8 @@ def _vouchers(statement: FinanceStatement) -> list[Problem]:
             else:
                 seen[entry.voucher] = where
     return problems
+
+
+def _typed(amount) -> str:
+    """An amount as the clerk types it (no thousands separators, which the format forbids)."""
+    return f"{amount:.2f}"
