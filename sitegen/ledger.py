@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from . import urls
+from .model import Site
 from .problems import Problem, error
 
 LEDGER = "published-urls.txt"
@@ -29,6 +31,16 @@ def read(content: Path) -> dict[str, int]:
     except (OSError, UnicodeDecodeError):
         return {}
     return {line.strip(): number for number, line in enumerate(text.splitlines(), 1) if line.strip() and not line.startswith("#")}
+
+
+def site_urls(site: Site) -> set[str]:
+    """The page URLs a build of `site` publishes, from the model alone, so `check` can spot a
+    vanishing URL without rendering (the build takes them from the pages it made; a test keeps
+    the two equal)."""
+    paths = {""} | {urls.village_path(v) for v in site.villages}
+    paths |= {urls.disclosure_path(d) for v in site.villages for d in v.disclosures}
+    paths |= {old for old, _ in site.config.redirects} | {w.path for w in site.config.withdrawn}
+    return {urls.absolute(site.config.base_url, path) for path in paths}
 
 
 def removed(content: str, recorded: dict[str, int], published: set[str]) -> list[Problem]:

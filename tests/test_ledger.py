@@ -5,13 +5,15 @@ from __future__ import annotations
 import posixpath
 from pathlib import Path
 
-from conftest import write_tree
+from conftest import EXAMPLE, write_tree
 from helpers import soup
 from sample import files
 from test_site import tree_digest
 
+from sitegen import ledger
 from sitegen.build import build
 from sitegen.ledger import LEDGER
+from sitegen.rules import check_content
 
 BASE = "https://cwgk.example.gov.cn/ceshi/"
 ROAD = "dongtan/major/2026-road/"
@@ -121,3 +123,17 @@ def test_a_preview_checks_the_ledger_but_records_no_draft_address(tmp_path):
     (content / "dongtan/major/2026-road.md").unlink()
     result = build(content, out, posters=False, cache_dir=tmp_path / "cache", record_urls=False)
     assert [p.code for p in result.problems] == ["url-removed"]
+
+
+def test_check_finds_a_vanishing_url_without_rendering(tmp_path):
+    content = write_tree(tmp_path / "content", files())
+    assert build(content, tmp_path / "out", posters=False, cache_dir=tmp_path / "cache").ok
+    site, problems = check_content(content)
+    assert problems == [] and ledger.site_urls(site) == pages(tmp_path / "out")  # the model's URLs are the build's
+    (content / "dongtan/major/2026-road.md").unlink()
+    _, problems = check_content(content)
+    assert [(p.code, p.path) for p in problems] == [("url-removed", (content / LEDGER).as_posix())]
+
+
+def test_the_example_ledger_is_exactly_what_the_example_publishes(example_site):
+    assert set(ledger.read(EXAMPLE)) == ledger.site_urls(example_site)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import ledger
 from ..loader import load_site
 from ..model import Site
 from ..problems import Problem
@@ -24,5 +25,5 @@ def check_content(content: str | Path) -> tuple[Site | None, list[Problem]]:
     """Load and validate a content folder: what `check` reports and what `build` refuses on."""
     site, problems = load_site(content)
     if site is not None:
-        problems = problems + check_site(site)
+        problems = problems + check_site(site) + ledger.removed(str(content), ledger.read(Path(content)), ledger.site_urls(site))
     return site, sorted(problems)
