@@ -137,3 +137,12 @@ def test_check_finds_a_vanishing_url_without_rendering(tmp_path):
 
 def test_the_example_ledger_is_exactly_what_the_example_publishes(example_site):
     assert set(ledger.read(EXAMPLE)) == ledger.site_urls(example_site)
+
+
+def test_a_village_that_fails_to_load_is_not_reported_as_removed(tmp_path):
+    content = write_tree(tmp_path / "content", files())
+    assert build(content, tmp_path / "out", posters=False, cache_dir=tmp_path / "cache").ok
+    village = content / "dongtan/village.yaml"
+    village.write_text(village.read_text("utf-8").replace("name: ", "name: [", 1), "utf-8")
+    for problems in (check_content(content)[1], build(content, tmp_path / "out", posters=False, cache_dir=tmp_path / "cache").problems):
+        assert [p.code for p in problems] == ["yaml-syntax"]

@@ -7,7 +7,7 @@ from pathlib import Path
 from .. import ledger
 from ..loader import load_site
 from ..model import Site
-from ..problems import Problem
+from ..problems import Problem, has_errors
 from . import catalogue, finance, glyphs, markup, procedure
 
 RULES: tuple = (finance.check, procedure.check, catalogue.check, markup.check, glyphs.check)
@@ -25,5 +25,7 @@ def check_content(content: str | Path) -> tuple[Site | None, list[Problem]]:
     """Load and validate a content folder: what `check` reports and what `build` refuses on."""
     site, problems = load_site(content)
     if site is not None:
-        problems = problems + check_site(site) + ledger.removed(str(content), ledger.read(Path(content)), ledger.site_urls(site))
+        problems = problems + check_site(site)
+    if site is not None and not has_errors(problems):  # a village that failed to load is not a removed one
+        problems += ledger.removed(str(content), ledger.read(Path(content)), ledger.site_urls(site))
     return site, sorted(problems)
