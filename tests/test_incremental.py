@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -218,3 +221,17 @@ def apply_edit(content: Path, theme: Path, edit: str, step: int, original: dict[
                 path.unlink()
         for path, data in original.items():
             path.write_bytes(data)
+
+
+def test_two_builds_at_once_share_one_cache_safely(tmp_path):
+    """Two clerks' previews, or CI jobs, may build at the same moment with the same cache."""
+    content = write_tree(tmp_path / "content", files())
+    cache = tmp_path / "cache"
+    env = {**os.environ, "SITEGEN_CACHE": str(cache)}
+    command = [sys.executable, "-m", "sitegen", "build", str(content), "--no-posters", "--preview", "-o"]
+    runs = [subprocess.Popen([*command, str(tmp_path / name)], env=env, stderr=subprocess.PIPE) for name in ("a", "b")]
+    assert [run.wait(timeout=120) for run in runs] == [0, 0], [run.stderr.read().decode() for run in runs]
+    expected = clean_digest(content, ROOT / "themes" / "default", tmp_path)
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b") == expected
+    assert build(content, tmp_path / "c", posters=False, cache_dir=cache).ok  # the cache they left is sound
+    assert tree_digest(tmp_path / "c") == expected
