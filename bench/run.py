@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -26,14 +27,48 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 
 def timed(command: list[str], env: dict | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one command, from its own process (os.wait4)."""
+    """Wall seconds and peak RSS (MiB) of one command: the largest sum, sampled every 50 ms, over
+    the process and all its workers (wait4 alone gives the largest single process)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak, done = [0], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.05):
+            peak[0] = max(peak[0], tree_rss_kib(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, max(peak[0], usage.ru_maxrss) / 1024
+
+
+def tree_rss_kib(root: int) -> int:
+    """Resident memory of `root` and every descendant, from /proc (Linux)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            parents[int(entry)] = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+        except (OSError, IndexError, ValueError):
+            continue  # ended while we looked
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier += children
+    return sum(rss.get(pid, 0) for pid in tree)
 
 
 def count(folder: Path, suffix: str) -> int:
@@ -96,6 +131,7 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"\nsitegen benchmark — {args.villages} villages, {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
+    print("peak RSS: sitegen rows sum the parent and its worker processes; Hugo and Pelican are one process each")
     print(f"| {'run':<44} | {'seconds':>8} | {'peak RSS MiB':>12} | notes")
     print(f"|{'-' * 46}|{'-' * 10}|{'-' * 14}|------")
     for name, seconds, rss, note in rows:
