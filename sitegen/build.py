@@ -76,10 +76,14 @@ def build(
         [content, theme_dir, PACKAGE],
         {"posters": posters},  # no output depends on SOURCE_DATE_EPOCH: every date comes from content
         previous.stats if previous else None,
+        skip=frozenset({(content / ledger.LEDGER).as_posix()}),  # read by the URL check alone, written by the build
     )
     intact = previous is not None and previous.output_intact(output)
-    done = f"{inputs.digest} {'recorded' if record_urls else 'preview'}"  # a preview leaves URLs to record
-    if intact and previous.inputs == done:
+
+    def fingerprint() -> str:  # the inputs, the ledger as it is now, and whether URLs get recorded
+        return f"{inputs.digest} {ledger.digest(content)} {'recorded' if record_urls else 'preview'}"
+
+    if intact and previous.inputs == fingerprint():
         return BuildResult(previous.warnings, len(previous.outputs), 0)
     reuse = Reuse(inputs, previous if intact else None, inputs.digests_under((theme_dir / "templates").as_posix()))
     produced = produce(content, theme_dir, posters, cache, reuse, jobs, executor)
@@ -91,10 +95,10 @@ def build(
         written, changed = write_in_place(output, files, blobs, previous)
     else:
         written, changed = write_atomically(output, files, blobs, previous)
-    warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
-    save_state(cache, output, BuildState(done, written, warnings, inputs.stats, folder_mtimes(output, written)))
     if record_urls:
-        ledger.write(content, ledger.read(content), produced.published)
+        problems += ledger.write(content, ledger.read(content), produced.published)
+    warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
+    save_state(cache, output, BuildState(fingerprint(), written, warnings, inputs.stats, folder_mtimes(output, written)))
     return BuildResult(tuple(problems), len(files), changed)
 
 
@@ -189,9 +193,8 @@ def produce(
     if root is None:
         return Produced({}, check_content(content)[1])
     blobs = Blobs(cache)
-    # page templates: each page records those it used; the ledger: only the URL check reads it
-    skip = ((theme_dir / "templates").as_posix() + "/", (content / ledger.LEDGER).as_posix())
-    base, keys = reuse.inputs.village_keys(content, slugs, skip)
+    # page templates: each page records those it used
+    base, keys = reuse.inputs.village_keys(content, slugs, skip=((theme_dir / "templates").as_posix() + "/",))
     outputs: dict[str, VillageOutput] = {}
     previous: dict[str, VillageOutput] = {}
     for slug in slugs:

@@ -10,12 +10,13 @@ printed code, is caught as well.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 from . import urls
 from .model import Site
-from .problems import Problem, error
+from .problems import Problem, error, warning
 
 LEDGER = "published-urls.txt"
 HEADER = (
@@ -60,12 +61,25 @@ def removed(content: str, recorded: dict[str, int], published: set[str]) -> list
     ]
 
 
-def write(content: Path, recorded: dict[str, int], published: set[str]) -> None:
-    """Add new URLs (sorted), atomically; an unchanged ledger is not rewritten."""
+def write(content: Path, recorded: dict[str, int], published: set[str]) -> list[Problem]:
+    """Add new URLs (sorted), atomically; an unchanged ledger is not rewritten. The site is built
+    by then, so a ledger that cannot be written is a warning, and the next build tries again."""
     if published <= recorded.keys():
-        return
+        return []
     text = HEADER + "".join(f"{url}\n" for url in sorted(recorded.keys() | published))
     target = content / LEDGER
     temporary = target.with_name(f".{LEDGER}.{os.getpid()}.tmp")
-    temporary.write_text(text, "utf-8")
-    temporary.replace(target)
+    try:
+        temporary.write_text(text, "utf-8")
+        temporary.replace(target)
+    except OSError as exc:
+        return [warning(target.as_posix(), 1, 1, "url-ledger", f"无法写入已公开网址清单（{exc.strerror}），新网址未记录")]
+    return []
+
+
+def digest(content: Path) -> str:
+    """The ledger's sha256 ("-" when there is none): a build after it changed is not a no-op."""
+    try:
+        return hashlib.sha256((content / LEDGER).read_bytes()).hexdigest()
+    except OSError:
+        return "-"

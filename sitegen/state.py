@@ -55,14 +55,19 @@ class Snapshot:
         return {path[len(prefix) :]: info[2] for path, info in self.stats.items() if path.startswith(prefix)}
 
 
-def snapshot(roots: list[Path], options: dict, previous: dict[str, list] | None = None) -> Snapshot:
-    """Fingerprint the files under `roots` (hidden names skipped), tool versions and `options`."""
+def snapshot(
+    roots: list[Path], options: dict, previous: dict[str, list] | None = None, skip: frozenset[str] = frozenset()
+) -> Snapshot:
+    """Fingerprint the files under `roots` (hidden names and `skip` paths left out), tool
+    versions and `options`."""
     previous = previous or {}
     stats: dict[str, list] = {}
     header = json.dumps([STATE_VERSION, _versions(), options], sort_keys=True)
     hasher = hashlib.sha256(header.encode())
     for root in roots:
         for key in sorted(_files(root)):  # plain strings: pathlib costs more than the stat here
+            if key in skip:
+                continue
             info = os.stat(key)
             known = previous.get(key)
             if known and known[0] == info.st_size and known[1] == info.st_mtime_ns:

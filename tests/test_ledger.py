@@ -5,11 +5,14 @@ from __future__ import annotations
 import posixpath
 from pathlib import Path
 
+import pytest
+
 from conftest import EXAMPLE, write_tree
 from helpers import soup
 from sample import files
 from test_site import tree_digest
 
+import sitegen.build
 from sitegen import ledger
 from sitegen.build import build
 from sitegen.ledger import LEDGER
@@ -146,3 +149,16 @@ def test_a_village_that_fails_to_load_is_not_reported_as_removed(tmp_path):
     village.write_text(village.read_text("utf-8").replace("name: ", "name: [", 1), "utf-8")
     for problems in (check_content(content)[1], build(content, tmp_path / "out", posters=False, cache_dir=tmp_path / "cache").problems):
         assert [p.code for p in problems] == ["yaml-syntax"]
+
+
+def test_the_build_after_recording_is_a_no_op_and_a_hand_edit_of_the_ledger_is_checked(tmp_path, monkeypatch):
+    content, out = write_tree(tmp_path / "content", files()), tmp_path / "out"
+    assert build(content, out, posters=False, cache_dir=tmp_path / "cache").ok  # records the URLs
+    with monkeypatch.context() as patch:
+        patch.setattr(sitegen.build, "produce", lambda *args: pytest.fail("a no-op build loaded the content"))
+        again = build(content, out, posters=False, cache_dir=tmp_path / "cache")
+    assert again.ok and again.written == 0
+    with open(content / LEDGER, "a", encoding="utf-8") as handle:
+        handle.write(BASE + "dongtan/major/never/\n")
+    result = build(content, out, posters=False, cache_dir=tmp_path / "cache")
+    assert [(p.code, p.line) for p in result.problems] == [("url-removed", len((content / LEDGER).read_text("utf-8").splitlines()))]
