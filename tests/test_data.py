@@ -335,3 +335,18 @@ def test_a_village_with_only_personal_items_has_an_empty_feed_and_no_data(tmp_pa
         assert root.findall(A + "entry") == [] and TIMESTAMP.match(root.findtext(A + "updated"))
     assert json.loads((out / "dongtan/data.json").read_text("utf-8"))["items"] == []
     assert not list(out.rglob("*.csv"))
+
+
+def test_csv_cells_never_start_a_spreadsheet_formula(example_site):
+    import dataclasses
+    import datetime as dt
+
+    from sitegen.model import Entry
+    from sitegen.render import data
+    from sitegen.render.html import Theme, default_theme
+
+    strings = Theme(default_theme(), "zh-Hans").strings
+    entry = Entry(date=dt.date(2026, 10, 8), voucher="记-01", item='=HYPERLINK("http://x")', category="@SUM(1)", amount=Decimal("1.00"))
+    statement = dataclasses.replace(example_site.villages[0].finance[0], income=(entry,), expense=())
+    rows = list(csv.reader(io.StringIO(data.statement_csv(statement, strings).decode("utf-8-sig"), newline="")))
+    assert rows[1][2:5] == ["记-01", "\'=HYPERLINK(\"http://x\")", "\'@SUM(1)"]

@@ -189,8 +189,14 @@ def statement_csv(statement: FinanceStatement, strings: dict[str, str]) -> bytes
     writer.writerow(strings[c.label] for c in COLUMNS)
     for direction, entries in ((INCOME, statement.income), (EXPENSE, statement.expense)):
         for e in entries:
-            writer.writerow([direction, e.date.isoformat(), e.voucher, e.item, e.category, f"{e.amount:.2f}"])
+            writer.writerow([direction, e.date.isoformat(), _inert(e.voucher), _inert(e.item), _inert(e.category), f"{e.amount:.2f}"])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _inert(text: str) -> str:
+    """Clerk's text that Excel would run as a formula (=, +, -, @ first) gets a leading ' (OWASP
+    CSV injection): the file is downloaded by the public and opened with a double-click."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def data_package(site: Site, village: Village, statement: FinanceStatement, table: bytes, strings: dict[str, str]) -> bytes:
