@@ -31,6 +31,7 @@ from .rules import check_content, check_site
 from .state import BuildState, Snapshot, folder_mtimes, load_state, save_state, snapshot
 
 PACKAGE = Path(__file__).resolve().parent
+RECORD_VERSION = 2  # of the village records in the cache: a record of another shape is not read
 VILLAGES_PER_WORKER = 8  # with posters, a worker process is replaced after this many villages
 
 
@@ -120,6 +121,7 @@ class VillageOutput:
     listing: Listing | None = None  # what the township index shows of the village
     sitemap: tuple[tuple[str, bool, dt.date | None], ...] = ()  # (path, noindex, updated)
     pages: dict[str, PageMemo] = field(default_factory=dict)  # page path → memo, for the next build
+    posters: dict[str, str] = field(default_factory=dict)  # poster input key → PDF cache key, likewise
 
 
 @dataclass(frozen=True)
@@ -149,8 +151,8 @@ def _record_file(cache: Path, content: Path, slug: str, posters: bool) -> Path:
 def _load_record(path: Path) -> tuple[str, VillageOutput] | None:
     try:
         with open(path, "rb") as handle:
-            key, record = pickle.load(handle)
-        return (key, record) if isinstance(record, VillageOutput) else None
+            version, key, record = pickle.load(handle)
+        return (key, record) if version == RECORD_VERSION and isinstance(record, VillageOutput) else None
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None  # a damaged record costs a render, never a wrong page
 
@@ -159,7 +161,7 @@ def _save_record(path: Path, key: str, output: VillageOutput) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps((key, output), protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.write_bytes(pickle.dumps((RECORD_VERSION, key, output), protocol=pickle.HIGHEST_PROTOCOL))
         temporary.replace(path)
     except OSError:
         pass  # a read-only cache costs speed next time, never the build
@@ -295,6 +297,7 @@ def build_village(
         return blobs.put(data)
 
     printed: dict[str, bytes] = {}
+    poster_memo: dict[str, str] = {}
     links: dict[str, dict] = {}
     files: dict[str, Blob] = {}
     memos: dict[str, PageMemo] = {}
@@ -302,7 +305,9 @@ def build_village(
         if posters:
             from .render.posters import build_posters, page_links  # imports WeasyPrint: only when needed
 
-            printed, poster_problems = build_posters(site, theme, Path(cache), workers=1)
+            memo = previous.posters if previous else None
+            rendered, poster_problems = build_posters(site, theme, Path(cache), workers=1, base=base, memo=memo)
+            printed, poster_memo = rendered.files, rendered.memo
             problems += poster_problems
             if has_errors(poster_problems):
                 return VillageOutput(tuple(problems))
@@ -325,7 +330,8 @@ def build_village(
     except jinja2.TemplateError as exc:
         return VillageOutput((*problems, _template_problem(exc, theme)))
     entries = tuple((page.path, page.noindex, page.updated) for page in pages)
-    return VillageOutput(tuple(problems), files, Listing.of(village, open_data.public_items(site, village)[: open_data.FEED_SIZE]), entries, memos)
+    listing = Listing.of(village, open_data.public_items(site, village)[: open_data.FEED_SIZE])
+    return VillageOutput(tuple(problems), files, listing, entries, memos, poster_memo)
 
 
 _THEMES: dict[tuple[Path, str], Theme] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -347,6 +348,25 @@ def test_rendering_in_this_process_leaves_the_cache_keys_of_later_villages_alone
     assert posters.engine_fingerprint(theme) == before
     again = posters.render_posters(posters.plan_posters(site, theme), theme, tmp_path / "fresh-cache", workers=1)
     assert again.rendered == first.rendered and again.files == first.files
+
+
+def test_an_edit_renders_the_html_of_its_months_posters_only(tmp_path, monkeypatch):
+    """Unchanged posters are found in the cache by their input key, without rendering HTML."""
+    content, cache, theme = write_tree(tmp_path / "content", files()), tmp_path / "cache", tmp_path / "theme"
+    shutil.copytree(default_theme(), theme)
+    assert build(content, tmp_path / "out", theme, cache_dir=cache, jobs=1).ok
+    made: list[str] = []
+    real = posters._context
+    monkeypatch.setattr(posters, "_context", lambda site, theme, page_path, **extra: made.append(page_path) or real(site, theme, page_path, **extra))
+    (content / "dongtan/affairs/2026-Q3/dibao.md").write_text(AFFAIRS.replace("现有低保对象1户。", "现有低保对象1户，无变动。"), "utf-8")
+    assert build(content, tmp_path / "out", theme, cache_dir=cache, jobs=1).ok
+    october = {"dongtan/affairs/2026-Q3/dibao/"}  # the only item posted in 2026-10: its poster and pack
+    assert set(made) == october
+    made.clear()
+    sign = theme / "poster" / "sign.html"
+    sign.write_text(sign.read_text("utf-8") + "{# v2 #}\n", "utf-8")
+    assert build(content, tmp_path / "out", theme, cache_dir=cache, jobs=1).ok  # a poster template: every HTML again
+    assert set(made) == october | {"dongtan/", "dongtan/finance/2026-10/", "dongtan/major/2026-road/"}
 
 
 def test_a3_when_the_site_asks_for_it(tmp_path):
