@@ -320,7 +320,7 @@ def build_village(
         templates = theme.template_digests()
         pages = plan_village(site, theme, village, links)
         for page in pages:
-            key = hashlib.sha256(f"{base}\0{page.key}".encode()).hexdigest()
+            key = page.key(base)
             memo = old_pages.get(page.path)
             if not (memo and memo.key == key and blobs.intact(memo.blob) and all(templates.get(n) == d for n, d in memo.templates)):
                 data, names = render_page(theme, site, page)

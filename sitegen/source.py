@@ -8,10 +8,11 @@ plain Python values and a map from key path to position, so that every later pro
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 
@@ -23,6 +24,15 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 Keys = tuple  # a key path into the data: ("income", 2, "amount")
+
+
+def fingerprint(head: str, sources: Iterable[Source]) -> str:
+    """sha256 of `head` and the path and text of each source: the cache key of an output that
+    is made from those sources (plus what `head` names)."""
+    hasher = hashlib.sha256(head.encode("utf-8"))
+    for source in sources:
+        hasher.update(f"\0{source.path}\0{source.text}".encode("utf-8"))
+    return hasher.hexdigest()
 
 
 @dataclass(frozen=True, eq=False)

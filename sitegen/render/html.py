@@ -22,7 +22,7 @@ from markupsafe import Markup
 from .. import urls
 from ..model import Disclosure, FinanceStatement, Site, Village
 from ..money import format_money, uppercase_yuan
-from ..source import Source
+from ..source import Source, fingerprint
 from .qr import qr_svg
 
 LANG_ATTRIBUTE = {"zh-Hans": "zh-CN", "zh-Hant": "zh-Hant"}
@@ -154,13 +154,10 @@ class Page:
     file_name: str | None = None  # instead of path + "index.html" (the 404 page)
     link_base: str | None = None  # root-relative links (the 404 page is served at any depth)
 
-    @property
-    def key(self) -> str:
-        """What the page shows, apart from site-wide inputs and templates: its sources and links."""
-        hasher = hashlib.sha256(f"{self.path}\0{self.template}\0{sorted(self.links.items())!r}".encode("utf-8"))
-        for source in self.sources:
-            hasher.update(f"\0{source.path}\0{source.text}".encode("utf-8"))
-        return hasher.hexdigest()
+    def key(self, base: str) -> str:
+        """What the page shows besides `base` (every input outside the village folders but the
+        page templates, which each page records itself): its sources and print links."""
+        return fingerprint(f"{base}\0{self.path}\0{self.template}\0{sorted(self.links.items())!r}", self.sources)
 
     @property
     def file(self) -> str:

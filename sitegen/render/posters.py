@@ -29,6 +29,7 @@ from .. import urls
 from ..model import AffairsItem, Contact, Disclosure, FinanceStatement, Site, Village
 from ..problems import Problem, error, warning
 from ..rules import glyphs
+from ..source import Source, fingerprint
 from . import fonts
 from .html import Theme, default_theme, shared_context
 
@@ -170,14 +171,9 @@ def _disclosure_doc(
     return PlannedDoc(urls.absolute(site.config.base_url, page_path), key, html)
 
 
-def _doc_key(base: str, page_path: str, *sources) -> str:
+def _doc_key(base: str, page_path: str, *sources: Source) -> str:
     """What a poster is made from besides `base`: its page path and the source files it shows."""
-    if not base:
-        return ""
-    hasher = hashlib.sha256(f"{base}\0{page_path}".encode("utf-8"))
-    for source in sources:
-        hasher.update(f"\0{source.path}\0{source.text}".encode("utf-8"))
-    return hasher.hexdigest()
+    return fingerprint(f"{base}\0{page_path}", sources) if base else ""
 
 
 def _context(site: Site, theme: Theme, page_path: str, **extra) -> dict:
