@@ -208,7 +208,10 @@ def produce(
     # absolute paths, so workers elsewhere find the folders; problems still name them as given
     todo = [slug for slug in slugs if slug not in outputs]
     folders = (str(content.resolve()), str(theme_dir.resolve()), str(cache.resolve()))
-    tasks = [(folders[0], slug, folders[1], posters, folders[2], str(content), base, previous.get(slug)) for slug in todo]
+    tasks = [
+        (folders[0], slug, folders[1], posters, folders[2], str(content), base, reuse.templates, previous.get(slug))
+        for slug in todo
+    ]
     if executor and tasks:
         fresh = _dask_map(executor, build_village, tasks)
         if isinstance(fresh, Problem):
@@ -270,12 +273,14 @@ def build_village(
     cache: str,
     shown: str | None = None,
     base: str = "",
+    templates: dict[str, str] | None = None,
     previous: VillageOutput | None = None,
 ) -> VillageOutput:
     """One village: load, check, render its posters and pages. Plain arguments, so any executor can run it.
 
-    `base` fingerprints every input outside the village folder but the page templates; a page
-    whose key, recorded templates and blob are as in `previous` is not rendered again.
+    `base` fingerprints every input outside the village folder but the page templates, and
+    `templates` (name → sha256) those, as the build's snapshot found them; a page whose key,
+    recorded templates and blob are as in `previous` is not rendered again.
     """
     root, _, _ = load_root(content)  # two small files; the parent reports their problems
     village, problems = load_village(content, slug, shown)
@@ -317,14 +322,14 @@ def build_village(
         files.update((path, store(path, data)) for path, data in extra.items())
         for path, more in open_data.page_links(site, village, extra, theme.strings).items():
             links[path] = {**links.get(path, {}), **more}
-        templates = theme.template_digests()
+        templates = templates or {}
         pages = plan_village(site, theme, village, links)
         for page in pages:
             key = page.key(base)
             memo = old_pages.get(page.path)
             if not (memo and memo.key == key and blobs.intact(memo.blob) and all(templates.get(n) == d for n, d in memo.templates)):
                 data, names = render_page(theme, site, page)
-                memo = PageMemo(key, tuple(sorted((name, templates[name]) for name in names)), store(page.file, data))
+                memo = PageMemo(key, tuple(sorted((name, templates.get(name, "")) for name in names)), store(page.file, data))
             memos[page.path] = memo
             files[page.file] = memo.blob
     except jinja2.TemplateError as exc:

@@ -129,11 +129,6 @@ class Theme:
         finally:
             self.env.loaded = None
 
-    def template_digests(self) -> dict[str, str]:
-        """sha256 of each page template as it is on disk now (read anew: the theme may change)."""
-        folder = self.directory / "templates"
-        return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.rglob("*")) if path.is_file()}
-
     def markdown(self, text: str) -> Markup:
         self._markdown.reset()
         return Markup(self._markdown.convert(text))
