@@ -16,6 +16,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import atomic
+
 
 @dataclass(frozen=True)
 class Blob:
@@ -36,10 +38,7 @@ class Blobs:
         and atomically (two builds may put the same blob at once)."""
         sha256 = hashlib.sha256(data).hexdigest()
         path = self.path(sha256)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{sha256}.{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        temporary.replace(path)
+        atomic.write_bytes(path, data)
         info = path.stat()
         return Blob(sha256, info.st_size, info.st_mtime_ns)
 

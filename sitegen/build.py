@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 
 import jinja2
 
-from . import ledger, urls
+from . import atomic, ledger, urls
 from .blobs import Blob, Blobs
 from .loader import load_root, load_village
 from .problems import Problem, Severity, error, has_errors
@@ -159,10 +159,7 @@ def _load_record(path: Path) -> tuple[str, VillageOutput] | None:
 
 def _save_record(path: Path, key: str, output: VillageOutput) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps((RECORD_VERSION, key, output), protocol=pickle.HIGHEST_PROTOCOL))
-        temporary.replace(path)
+        atomic.write_bytes(path, pickle.dumps((RECORD_VERSION, key, output), protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # a read-only cache costs speed next time, never the build
 

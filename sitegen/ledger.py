@@ -11,10 +11,9 @@ printed code, is caught as well.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
-from . import urls
+from . import atomic, urls
 from .model import Site
 from .problems import Problem, error, warning
 
@@ -68,10 +67,8 @@ def write(content: Path, recorded: dict[str, int], published: set[str]) -> list[
         return []
     text = HEADER + "".join(f"{url}\n" for url in sorted(recorded.keys() | published))
     target = content / LEDGER
-    temporary = target.with_name(f".{LEDGER}.{os.getpid()}.tmp")
     try:
-        temporary.write_text(text, "utf-8")
-        temporary.replace(target)
+        atomic.write_bytes(target, text.encode("utf-8"))
     except OSError as exc:
         return [warning(target.as_posix(), 1, 1, "url-ledger", f"无法写入已公开网址清单（{exc.strerror}），新网址未记录")]
     return []

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from . import atomic
 from .problems import Problem
 
 STATE_VERSION = 3
@@ -158,9 +159,6 @@ def save_state(cache: Path, output: Path, state: BuildState) -> None:
     """Write atomically: two builds at once may both save; either complete state is valid."""
     path = state_file(cache, output)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps((STATE_VERSION, state), protocol=pickle.HIGHEST_PROTOCOL))
-        temporary.replace(path)
+        atomic.write_bytes(path, pickle.dumps((STATE_VERSION, state), protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # a read-only cache costs speed next time, never the build

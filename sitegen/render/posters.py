@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Mapping
 
 from markupsafe import Markup
 
-from .. import urls
+from .. import atomic, urls
 from ..model import AffairsItem, Contact, Disclosure, FinanceStatement, Site, Village
 from ..problems import Problem, error, warning
 from ..rules import glyphs
@@ -509,12 +509,8 @@ class Cache:
 
     def put(self, key: str, data: bytes) -> None:
         """Write atomically, so a build stopped half-way never leaves a truncated PDF behind."""
-        path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(data)
-            temporary.replace(path)
+            atomic.write_bytes(self._path(key), data)
         except OSError:  # a read-only or full disk costs speed next time, never the build
             pass
 

@@ -1,0 +1,16 @@
+"""Writing one file so that nobody ever sees half of it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a hidden temporary name in the same folder and a rename:
+    a reader, or a second build writing the same file, finds the old file or the new one, and a
+    build stopped half-way leaves no truncated file (hidden names are skipped everywhere)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
