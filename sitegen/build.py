@@ -193,7 +193,7 @@ def produce(
         return Produced({}, check_content(content)[1])
     blobs = Blobs(cache)
     # page templates: each page records those it used
-    base, keys = reuse.inputs.village_keys(content, slugs, skip=((theme_dir / "templates").as_posix() + "/",))
+    base, keys = reuse.inputs.village_keys(content, slugs, skip=(theme_dir / "templates").as_posix())
     outputs: dict[str, VillageOutput] = {}
     previous: dict[str, VillageOutput] = {}
     for slug in slugs:

@@ -33,10 +33,11 @@ class Snapshot:
     stats: dict[str, list] = field(compare=False)  # path → [size, mtime_ns, sha256]
     header: str = ""  # tool versions and options, which every output depends on
 
-    def village_keys(self, content: Path, slugs: list[str], skip: tuple[str, ...]) -> tuple[str, dict[str, str]]:
-        """The fingerprint of everything outside the village folders but the paths starting with
-        one of `skip`, and from it a key per village."""
+    def village_keys(self, content: Path, slugs: list[str], skip: str) -> tuple[str, dict[str, str]]:
+        """The fingerprint of everything outside the village folders but the folder `skip`, and
+        from it a key per village."""
         prefix = content.as_posix().rstrip("/") + "/"
+        skip = skip.rstrip("/") + "/"
         own: dict[str, list[str]] = {slug: [] for slug in slugs}
         common = hashlib.sha256(self.header.encode())
         for path in sorted(self.stats):
