@@ -348,9 +348,11 @@ def render_posters(
         missing = []
         for pdf in batch.files:
             inputs = input_key(engine, batch, pdf)
-            cached = cache.get(memo[inputs]) if inputs in memo else None
-            key = memo[inputs] if cached is not None else file_key(engine, batch, pdf)
-            cached = cached if cached is not None else cache.get(key)
+            key = memo.get(inputs) if inputs else None
+            cached = cache.get(key) if key else None
+            if cached is None:  # not known by its inputs: hash its HTML (rendering it if need be)
+                key = file_key(engine, batch, pdf)
+                cached = cache.get(key)
             if cached is None:
                 missing.append((pdf, key, content_identifier(batch, pdf)))
             else:
