@@ -274,6 +274,7 @@ class Profile:
     finance_min_posting_days: int | None = None
     monthly_deadline: int = 15  # finance for a month is due by this day of the next month
     quarterly_deadline: int = 20  # quarterly items by this day of the quarter's next month
+    reviewers: tuple[str, ...] = ()  # permitted besides each village's supervisors (e.g. 镇经管站 李明)
 
     def item(self, code: str) -> CatalogueItem | None:
         return next((i for i in self.items if i.code == code), None)
