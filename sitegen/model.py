@@ -237,6 +237,7 @@ class Village:
     finance: tuple[FinanceStatement, ...] = ()
     affairs: tuple[AffairsItem, ...] = ()
     major: tuple[MajorMatter, ...] = ()
+    attachments: tuple[str, ...] = ()  # every file under files/, by its name relative to that folder
     source: Source = field(compare=False, repr=False)
 
     @property
