@@ -22,6 +22,7 @@ import io
 import os
 import posixpath
 import re
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -59,7 +60,7 @@ def scan_folder(folder: Path, shown: Callable[[Path], str]) -> tuple[tuple[str, 
             return
         for entry in entries:
             path, name = directory / entry.name, prefix + entry.name
-            problems.extend(_name_problems(shown(path), entry.name))
+            problems.extend(name_problems(shown(path), entry.name))
             if entry.name.startswith(".."):
                 problems.append(error(shown(path), 1, 1, "slug", f"文件名“{entry.name}”不能以 .. 开头"))
             elif entry.name.startswith("."):
@@ -78,7 +79,7 @@ def scan_folder(folder: Path, shown: Callable[[Path], str]) -> tuple[tuple[str, 
     return tuple(names), problems
 
 
-def _name_problems(path: str, name: str) -> list[Problem]:
+def name_problems(path: str, name: str) -> list[Problem]:
     """A resident ID or phone number in a file name is published in the address: the guard reads names too."""
     return [
         error(path, 1, 1, p.code, f"文件名“{name}”中{p.message}")
@@ -112,11 +113,16 @@ def check_file(path: Path, shown: str) -> list[Problem]:
 def _image_problems(path: Path, shown: str) -> list[Problem]:
     from PIL import Image, UnidentifiedImageError  # noqa: PLC0415 - only villages with photos need it
 
+    too_big = error(shown, 1, 1, "file-size", "图片像素过多（超过 6000 万像素），请缩小后再放入")
     try:
-        with Image.open(path) as image:
-            width, height = image.size
-            kind = image.format
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)  # never English on the clerk's screen
+            with Image.open(path) as image:
+                width, height = image.size
+                kind = image.format
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return [too_big]
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         return [error(shown, 1, 1, "file-type", "无法读取这张图片（文件损坏或不是图片），请重新拍照或导出")]
     if width * height > MAX_PIXELS:
         return [error(shown, 1, 1, "file-size", f"图片 {width}×{height} 像素过大，请缩小后再放入")]
@@ -125,11 +131,35 @@ def _image_problems(path: Path, shown: str) -> list[Problem]:
     return []
 
 
+def privacy_scan(paths: list[Path]) -> list[Problem]:
+    """`sitegen privacy FILE|FOLDER…`: every file given or under a folder given, by name and, unless
+    it is binary (images, PDFs, office files), by content in UTF-8 or GB18030."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for folder, dirs, names in os.walk(path):  # never follows a symlinked folder: no loops
+                dirs.sort()
+                found += [Path(folder) / name for name in sorted(names) if not (Path(folder) / name).is_symlink()]
+        else:
+            found.append(path)
+    problems: list[Problem] = []
+    for path in found:
+        problems += name_problems(path.as_posix(), path.name)
+        try:
+            with open(path, "rb") as handle:
+                binary = path.suffix.lower() in IMAGES or path.suffix.lower() == ".pdf" or b"\0" in handle.read(8192)
+            problems += [] if binary else privacy.scan_files([path])
+        except OSError as exc:
+            problems.append(error(path.as_posix(), 1, 1, "encoding", f"无法读取文件（{exc.strerror}）"))
+    return problems
+
+
 # --- references in Markdown ---------------------------------------------------------------
 
 _INLINE = re.compile(r"!?\[(?:[^\]\\\n]|\\.)*\]\(\s*(<[^>\n]*>|[^\s)]+)")
 _DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(<[^>\n]*>|\S+)", re.MULTILINE)
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+_CODE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1[^\n]*$|`[^`\n]+`", re.MULTILINE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -147,8 +177,9 @@ def references(text: str, first_line: int, raw: str | None = None) -> list[Refer
     """
     found = []
     lines = raw.splitlines() if raw is not None else None
+    masked = _CODE.sub(lambda code: re.sub(r"[^\n]", " ", code.group()), text)  # code shows a link, never makes one
     for pattern in (_INLINE, _DEFINITION):
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(masked):
             offset = match.start(1)
             row = text.count("\n", 0, offset)
             col = offset - (text.rfind("\n", 0, offset) + 1) + 1
