@@ -22,14 +22,15 @@ import io
 import os
 import posixpath
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, unquote
 
 from . import privacy
+from .model import AffairsItem, FinanceStatement
 from .problems import Problem, error
 
 FOLDER = "files"
@@ -60,6 +61,10 @@ def scan_folder(folder: Path, shown: Callable[[Path], str]) -> tuple[tuple[str, 
             return
         for entry in entries:
             path, name = directory / entry.name, prefix + entry.name
+            if any(unicodedata.category(c) in ("Cc", "Cf") for c in entry.name):  # a line break would split the report
+                escaped = entry.name.encode("unicode_escape").decode("ascii")
+                problems.append(error(shown(directory), 1, 1, "slug", f"文件名“{escaped}”里有换行、控制字符或看不见的字符，请重新命名"))
+                continue
             problems.extend(name_problems(shown(path), entry.name))
             if entry.name.startswith(".."):
                 problems.append(error(shown(path), 1, 1, "slug", f"文件名“{entry.name}”不能以 .. 开头"))
@@ -71,7 +76,10 @@ def scan_folder(folder: Path, shown: Callable[[Path], str]) -> tuple[tuple[str, 
                 walk(path, name + "/")
             elif entry.is_file():
                 names.append(name)
-                problems.extend(check_file(path, shown(path)))
+                try:
+                    problems.extend(check_file(path, shown(path)))
+                except OSError as exc:
+                    problems.append(error(shown(path), 1, 1, "encoding", f"无法读取文件（{exc.strerror}）"))
             else:
                 problems.append(error(shown(path), 1, 1, "file-type", f"“{entry.name}”不是普通文件"))
 
@@ -95,6 +103,9 @@ def check_file(path: Path, shown: str) -> list[Problem]:
         return [error(shown, 1, 1, "file-size", f"附件 {size / 1048576:.1f} MB，超过 10 MB：照片请缩小后再放入，扫描件请分成几个文件")]
     problems: list[Problem] = []
     if suffix in TEXT:
+        raw = path.read_bytes()
+        if b"\0" in raw or not _decodes(raw):  # UTF-16 (Excel's "Unicode text") would hide every digit run
+            return [error(shown, 1, 1, "encoding", "文本附件应为 UTF-8（或 GB18030）编码，请用“另存为”选择 UTF-8")]
         problems += [dataclasses.replace(p, path=shown) for p in privacy.scan_files([path])]
     if suffix in ACTIVE:
         problems.append(error(shown, 1, 1, "file-type", f"不能发布 {suffix} 文件：网页、SVG、XML 和脚本文件在网站上可能运行代码；请改为 PDF 或图片"))
@@ -108,6 +119,16 @@ def check_file(path: Path, shown: str) -> list[Problem]:
         shown_suffix = suffix or "无扩展名"
         problems.append(error(shown, 1, 1, "file-type", f"不能发布 {shown_suffix} 文件：附件只能是图片（jpg、png、webp、gif）、PDF 或纯文本（txt、csv）；表格和文档请另存为 PDF"))
     return problems
+
+
+def _decodes(raw: bytes) -> bool:
+    for encoding in ("utf-8-sig", "gb18030"):  # what the privacy guard reads
+        try:
+            raw.decode(encoding)
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
 
 
 def _image_problems(path: Path, shown: str) -> list[Problem]:
@@ -138,7 +159,7 @@ def privacy_scan(paths: list[Path]) -> list[Problem]:
     for path in paths:
         if path.is_dir():
             for folder, dirs, names in os.walk(path):  # never follows a symlinked folder: no loops
-                dirs.sort()
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))  # .git holds packed objects, not content
                 found += [Path(folder) / name for name in sorted(names) if not (Path(folder) / name).is_symlink()]
         else:
             found.append(path)
@@ -218,8 +239,6 @@ def resolve(href: str, item_dir: str, village: str) -> Target | None:
 
 def item_dir(item) -> str:
     """The item's folder in the content tree, relative to the content folder, as its links start from."""
-    from .model import AffairsItem, FinanceStatement  # noqa: PLC0415 - model imports nothing from here
-
     if isinstance(item, FinanceStatement):
         return f"{item.village}/finance"
     if isinstance(item, AffairsItem):
@@ -270,7 +289,7 @@ def referenced(item) -> list[str]:
 
 def markdown_of(item) -> str | None:
     """The Markdown an item shows: a statement's notes, else the body."""
-    return item.notes if hasattr(item, "notes") else item.body
+    return item.notes if isinstance(item, FinanceStatement) else item.body
 
 
 # --- publishing ---------------------------------------------------------------------------
@@ -285,7 +304,6 @@ def publish(path: Path) -> bytes:
     return clean_image(data, IMAGES[suffix])
 
 
-@lru_cache(maxsize=64)
 def clean_image(data: bytes, kind: str) -> bytes:
     """Orientation applied, metadata dropped, long side ≤ 1,600 px, fixed settings: same photo, same bytes."""
     from PIL import Image, ImageOps  # noqa: PLC0415

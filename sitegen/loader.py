@@ -367,11 +367,12 @@ def _load_village(loader: _Loader, folder: Path) -> Village | None:
         path = folder / dirent.name
         if _skip_or_unsafe(loader, path, dirent) or dirent.name == "village.yaml":
             continue
-        if dirent.name == attachments.FOLDER and dirent.is_dir():
+        if dirent.name == attachments.FOLDER and dirent.is_symlink():
+            loader.problem(path, "slug", "files 文件夹不能是链接（符号链接），请放入真正的文件夹")
+        elif dirent.name == attachments.FOLDER and dirent.is_dir():
             files, problems = attachments.scan_folder(path, loader.display)
             loader.problems.extend(problems)
-            continue
-        if dirent.name == "finance" and dirent.is_dir():
+        elif dirent.name == "finance" and dirent.is_dir():
             finance.extend(_load_finance(loader, path, slug))
         elif dirent.name == "affairs" and dirent.is_dir():
             affairs.extend(_load_affairs(loader, path, slug))

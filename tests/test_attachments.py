@@ -179,3 +179,31 @@ def test_a_huge_image_is_refused_in_chinese_without_a_warning(tmp_path, capfd):
     _, problems = check_content(content)
     assert [(Path(p.path).name, p.code) for p in problems] == [("map.png", "file-size")]
     assert "Warning" not in capfd.readouterr().err
+
+
+def test_a_utf16_text_attachment_is_refused_not_waved_through(tmp_path):
+    """Excel's "Unicode text" is UTF-16: a NUL after every digit would hide an ID from the guard."""
+    listing = "户主,身份证\n王某某,11010519491231002X\n".encode("utf-16")
+    _, problems = check_content(site_with(tmp_path, "无", {"dongtan/files/list.csv": listing}))
+    assert [(Path(p.path).name, p.line, p.code) for p in problems] == [("list.csv", 1, "encoding")]
+
+
+def test_a_files_folder_that_is_a_symlink_is_refused(tmp_path):
+    content = site_with(tmp_path, "无", {"dongtan/scans/a.pdf": b"%PDF-1.4\n"})
+    (content / "dongtan/files").symlink_to(content / "dongtan/scans")
+    _, problems = check_content(content)
+    prefix = content.as_posix() + "/"
+    assert ("dongtan/files", "slug") in [(p.path.removeprefix(prefix), p.code) for p in problems]
+
+
+def test_privacy_walk_skips_hidden_folders(tmp_path, capsys):
+    folder = write_tree(tmp_path / "content", {".git/objects/ab": "11010519491231002X", "ok.md": "无\n"})
+    assert main(["privacy", str(folder)]) == 0
+
+
+def test_a_file_name_with_a_line_break_cannot_split_the_report(tmp_path, capsys):
+    content = site_with(tmp_path, "无", {"dongtan/files/a\nb.jpg": photo(20, 20), "dongtan/files/c\u200bd.pdf": b"%PDF-1.4\n"})
+    assert main(["check", str(content)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2 and all(": error[slug]: " in line for line in lines)
+    assert all(line.startswith(f"{content.as_posix()}/dongtan/files:1:1:") for line in lines)
