@@ -118,6 +118,7 @@ def test_a_poster_prints_the_same_processed_photo(tmp_path):
     assert build(content, out, posters=True).ok
     poster = (out / "dongtan/affairs/2026-Q3/dibao/poster.pdf").read_bytes()
     assert b"/DCTDecode" in poster  # the JPEG is embedded, not fetched from the web address
+    assert (out / "dongtan/files/board.jpg").read_bytes() in poster  # the very bytes the web shows
     assert b"HUAWEI" not in poster
 
 
