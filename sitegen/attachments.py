@@ -27,7 +27,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from . import privacy
 from .model import AffairsItem, FinanceStatement
