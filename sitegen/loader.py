@@ -32,7 +32,7 @@ from .model import (
     Village,
     Withdrawal,
 )
-from . import privacy
+from . import attachments, privacy
 from .problems import Problem, error
 from .profile import PROFILE, apply, baseline
 from .source import Source, decode, parse_yaml, split_front_matter
@@ -356,7 +356,7 @@ def _load_village(loader: _Loader, folder: Path) -> Village | None:
     finance: list[FinanceStatement] = []
     affairs: list[AffairsItem] = []
     major: list[MajorMatter] = []
-    values, source = None, None
+    values, source, files = None, None, ()
     village_file = folder / "village.yaml"
     if village_file.is_file():
         values, source = loader.read_yaml(village_file, VILLAGE, "village.yaml")
@@ -367,9 +367,12 @@ def _load_village(loader: _Loader, folder: Path) -> Village | None:
         path = folder / dirent.name
         if _skip_or_unsafe(loader, path, dirent) or dirent.name == "village.yaml":
             continue
-        if dirent.name == "files" and dirent.is_dir():
-            continue
-        if dirent.name == "finance" and dirent.is_dir():
+        if dirent.name == attachments.FOLDER and dirent.is_symlink():
+            loader.problem(path, "slug", "files 文件夹不能是链接（符号链接），请放入真正的文件夹")
+        elif dirent.name == attachments.FOLDER and dirent.is_dir():
+            files, problems = attachments.scan_folder(path, loader.display)
+            loader.problems.extend(problems)
+        elif dirent.name == "finance" and dirent.is_dir():
             finance.extend(_load_finance(loader, path, slug))
         elif dirent.name == "affairs" and dirent.is_dir():
             affairs.extend(_load_affairs(loader, path, slug))
@@ -387,6 +390,7 @@ def _load_village(loader: _Loader, folder: Path) -> Village | None:
         finance=tuple(sorted(finance, key=lambda f: f.period)),
         affairs=tuple(sorted(affairs, key=lambda a: (a.period, a.slug))),
         major=tuple(sorted(major, key=lambda m: (m.posted, m.slug))),
+        attachments=files,
         source=source,
         **values,
     )

@@ -237,6 +237,7 @@ class Village:
     finance: tuple[FinanceStatement, ...] = ()
     affairs: tuple[AffairsItem, ...] = ()
     major: tuple[MajorMatter, ...] = ()
+    attachments: tuple[str, ...] = ()  # every file under files/, by its name relative to that folder
     source: Source = field(compare=False, repr=False)
 
     @property
@@ -274,6 +275,7 @@ class Profile:
     finance_min_posting_days: int | None = None
     monthly_deadline: int = 15  # finance for a month is due by this day of the next month
     quarterly_deadline: int = 20  # quarterly items by this day of the quarter's next month
+    reviewers: tuple[str, ...] = ()  # permitted besides each village's supervisors (e.g. 镇经管站 李明)
 
     def item(self, code: str) -> CatalogueItem | None:
         return next((i for i in self.items if i.code == code), None)

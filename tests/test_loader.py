@@ -90,7 +90,7 @@ def test_wrong_type_names_field_and_value(tmp_path):
 
 def test_unknown_files_and_bad_slugs(tmp_path):
     extra = {"dongtan/notes.txt": "x", "Dongtan-2/village.yaml": VILLAGE, "dongtan/major/Road.md": "---\n---\n",
-             "dongtan/files/scan.pdf": "ok", "dongtan/.gitkeep": ""}
+             "dongtan/files/scan.pdf": "%PDF-1.4\n%%EOF\n", "dongtan/.gitkeep": ""}
     root = write_tree(tmp_path / "content", {**files(), **extra})
     site, problems = load_site(root)
     assert sorted(codes(problems)) == [
