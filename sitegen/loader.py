@@ -94,6 +94,7 @@ def _table(ctx: s.Ctx, value: Any, keys: tuple) -> Any:
             "rows": s.opt(s.list_of(s.list_of(s.cell)), ()),
         },
         "表格 tables",
+        whole=True,
     )
     if values is s.INVALID:
         return values
@@ -230,7 +231,7 @@ class _Loader:
             self.problems.extend(privacy.scan(self.display(path), text))
         return text
 
-    def read_yaml(self, path: Path, spec: dict, what: str) -> tuple[dict | None, Source | None]:
+    def read_yaml(self, path: Path, spec: dict, what: str, partial: bool = False) -> tuple[dict | None, Source | None]:
         text = self.read_text(path)
         if text is None:
             return None, None
@@ -238,8 +239,7 @@ class _Loader:
         self.problems.extend(problems)
         if problems:
             return None, source
-        values = s.fields(s.Ctx(source, self.problems), data, (), spec, what)
-        return (None if values is s.INVALID else values), source
+        return _convert(source, self.problems, data, spec, what, partial), source
 
     def read_markdown(self, path: Path, spec: dict, what: str) -> tuple[dict | None, Source | None, str, int]:
         text = self.read_text(path)
@@ -257,8 +257,17 @@ class _Loader:
         self.problems.extend(problems)
         if problems:
             return None, source, body, body_line
-        values = s.fields(s.Ctx(source, self.problems), data, (), spec, what)
-        return (None if values is s.INVALID else values), source, body, body_line
+        return _convert(source, self.problems, data, spec, what, partial=True), source, body, body_line
+
+
+def _convert(source: Source, problems: list[Problem], data: Any, spec: dict, what: str, partial: bool) -> dict | None:
+    """A file's values by `spec`, or None. A disclosure is `partial`: its readable fields are
+    kept (and `unreadable` names the others) so every rule that can still judge it runs."""
+    ctx = s.Ctx(source, problems, partial=partial)
+    values = s.fields(ctx, data, (), spec, what)
+    if values is s.INVALID:
+        return None
+    return {**values, "unreadable": frozenset(ctx.unreadable)} if partial else values
 
 
 def _entries(folder: Path) -> list[os.DirEntry]:
@@ -401,7 +410,7 @@ def _load_finance(loader: _Loader, folder: Path, village: str) -> list[FinanceSt
         if not (dirent.is_file() and re.fullmatch(MONTH + r"\.yaml", dirent.name)):
             loader.problem(path, "unknown-file", f"finance 文件夹里只放按月命名的文件，如 2026-10.yaml，不应有“{dirent.name}”")
             continue
-        values, source = loader.read_yaml(path, FINANCE, "财务收支公开")
+        values, source = loader.read_yaml(path, FINANCE, "财务收支公开", partial=True)
         if values is None:
             continue
         if not _period_matches(loader, values, source, dirent.name[:-5], f"文件名 {dirent.name}"):
@@ -452,7 +461,7 @@ def _load_major(loader: _Loader, folder: Path, village: str) -> list[MajorMatter
 
 def _period_matches(loader: _Loader, values: dict, source: Source, expected: str, where: str) -> bool:
     """The period written in a file must be the one its file or folder name says."""
-    if values["period"] == expected:
+    if values["period"] in (expected, None):  # None: unreadable, already reported
         return True
     line, col = source.at(("period",))
     loader.problems.append(error(source.path, line, col, "period-mismatch", f"period {values['period']} 与{where}不一致"))
