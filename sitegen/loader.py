@@ -35,7 +35,7 @@ from .model import (
 from . import privacy
 from .problems import Problem, error
 from .profile import PROFILE, apply, baseline
-from .source import Source, decode, parse_yaml, split_front_matter
+from .source import Source, decode, parse_yaml, read_capped, split_front_matter, too_large
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
 MONTH = r"\d{4}-(0[1-9]|1[0-2])"
@@ -221,9 +221,12 @@ class _Loader:
 
     def read_text(self, path: Path) -> str | None:
         try:
-            raw = path.read_bytes()
+            raw = read_capped(path)
         except OSError as exc:
             self.problem(path, "encoding", f"无法读取文件（{exc.strerror}）")
+            return None
+        if too_large(raw, self.display(path)):
+            self.problems.extend(too_large(raw, self.display(path)))
             return None
         text, problems = decode(raw, self.display(path))
         self.problems.extend(problems)

@@ -89,6 +89,8 @@ def cell(ctx: Ctx, value: Any, keys: Keys) -> Any:
 
 
 def date(ctx: Ctx, value: Any, keys: Keys) -> Any:
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
+        return ctx.fail(keys, "schema", f"{describe(keys)} 的日期 {value} 不存在，请检查月和日")
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         return ctx.fail(keys, "schema", f"{describe(keys)} 应为日期，格式 YYYY-MM-DD（如 2026-11-05），实际为{_shown(value)}")
     return value
