@@ -356,7 +356,11 @@ def _skip_or_unsafe(loader: _Loader, path: Path, dirent: os.DirEntry) -> bool:
     if name.startswith("."):
         return True
     if dirent.is_symlink():
-        target = path.resolve()
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # a loop (a -> a, a -> b -> a) or a dangling link
+            loader.problem(path, "unknown-file", f"“{name}”是一个打不开的链接（循环链接或指向的文件不存在），请删除它")
+            return True
         if loader.root != target and loader.root not in target.parents:
             loader.problem(path, "slug", f"“{name}”是指向内容文件夹以外的链接，不允许")
             return True
@@ -387,6 +391,8 @@ def _load_village(loader: _Loader, folder: Path) -> Village | None:
             affairs.extend(_load_affairs(loader, path, slug))
         elif dirent.name == "major" and dirent.is_dir():
             major.extend(_load_major(loader, path, slug))
+        elif dirent.name in ("finance", "affairs", "major", "files"):
+            loader.problem(path, "unknown-file", f"“{dirent.name}”应是一个文件夹，而这里是一个文件")
         else:
             loader.problem(path, "unknown-file", f"村文件夹里不应有“{dirent.name}”（只放 village.yaml、finance、affairs、major、files）")
 
@@ -409,6 +415,9 @@ def _load_finance(loader: _Loader, folder: Path, village: str) -> list[FinanceSt
     for dirent in _entries(folder):
         path = folder / dirent.name
         if _skip_or_unsafe(loader, path, dirent):
+            continue
+        if dirent.is_dir():
+            loader.problem(path, "unknown-file", f"“{dirent.name}”是一个文件夹；finance 文件夹里只放按月命名的文件，如 2026-10.yaml")
             continue
         if not (dirent.is_file() and re.fullmatch(MONTH + r"\.yaml", dirent.name)):
             loader.problem(path, "unknown-file", f"finance 文件夹里只放按月命名的文件，如 2026-10.yaml，不应有“{dirent.name}”")

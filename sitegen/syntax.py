@@ -58,8 +58,8 @@ def indentation_slips(text: str) -> list[Slip]:
         for col, char in enumerate(indent, 1):
             if char in "\t\u3000":
                 name = "Tab 键（制表符）" if char == "\t" else "全角空格（中文输入法下的空格）"
-                fixed = indent.replace("\t", "  ").replace("\u3000", "  ") + line[len(indent):]
-                slips.append(Slip(number, col, f"行首缩进里有{name}，缩进只能用半角空格。应改为：{fixed.strip()}（前面用空格对齐）"))
+                fixed = line[len(indent):].rstrip()
+                slips.append(Slip(number, col, f"行首缩进里有{name}，缩进只能用半角空格。应改为：{fixed}（用半角空格缩进，与上下行对齐）"))
                 break
     return slips
 
