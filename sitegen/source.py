@@ -133,7 +133,9 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, Source,
         if not slips:
             context = exc.context_mark
             context_char = text[context.index : context.index + 1] if context else ""
-            message, at_context = syntax.explain(exc.problem, exc.context, context_char)
+            problem = exc.problem_mark
+            problem_char = text[problem.index : problem.index + 1] if problem else ""
+            message, at_context = syntax.explain(exc.problem, exc.context, context_char, problem_char)
             mark = context if at_context and context else exc.problem_mark or context
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             slips = [syntax.Slip(line, col, message)]

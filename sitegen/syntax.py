@@ -19,6 +19,7 @@ _KEY = r"[A-Za-z_][A-Za-z0-9_-]*"
 _FULL_WIDTH_COLON = re.compile(rf"(?P<lead>\s*(?:-\s+)?)(?P<key>{_KEY})\s*：\s*(?P<rest>.*)")
 _NO_SPACE = re.compile(rf"(?P<lead>\s*(?:-\s+)?)(?P<key>{_KEY}):(?P<rest>[^\s:/].*)")
 _INDENT = re.compile(r"[ \t\u3000]*")
+_STRUCTURE = re.compile(rf"-(\s|$)|{_KEY}\s*[:：]")  # a list item or a key: what indentation places
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def indentation_slips(text: str) -> list[Slip]:
     slips = []
     for number, line in _content_lines(text):
         indent = _INDENT.match(line).group()
-        if not line[len(indent):].strip() or line[len(indent):].startswith("#"):
+        if not _STRUCTURE.match(line[len(indent):]):  # text continuing a value may indent as it likes
             continue
         for col, char in enumerate(indent, 1):
             if char in "\t\u3000":
@@ -90,7 +91,7 @@ def nesting_depth(text: str) -> tuple[int, int, int]:
     """
     depth = deepest = 0
     where = (1, 1)
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in _content_lines(text):
         dashes = len(re.match(r"\s*((?:-\s+)*)", line).group(1).split("-")) - 1
         quote = None
         for col, char in enumerate(line, 1):
@@ -134,9 +135,11 @@ _UNCLOSED = {
 }
 
 
-def explain(problem: str | None, context: str | None, context_char: str) -> tuple[str, bool]:
+def explain(problem: str | None, context: str | None, context_char: str, problem_char: str) -> tuple[str, bool]:
     """A Chinese message for libyaml's English, and whether to point at the context mark
     (the opening quote or bracket) rather than where the parser gave up."""
+    if problem_char == "\t":  # libyaml does not name the character; we look
+        return "这里有 Tab 键（制表符），请改用空格", False
     for english, chinese in _UNCLOSED.items():
         if (context or "").startswith(english):
             return chinese.format(char=f"“{context_char}”"), True
