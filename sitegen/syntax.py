@@ -135,7 +135,19 @@ _UNCLOSED = {
 }
 
 
-def explain(problem: str | None, context: str | None, context_char: str, problem_char: str) -> tuple[str, bool]:
+_KEY_VALUE = re.compile(rf"(?P<lead>\s*(?:-\s+)?)(?P<key>{_KEY}):\s+(?P<value>[^'\"\[{{].*?)\s*")
+
+
+def _quoted(line: str) -> str:
+    """`key: text: more` as the clerk meant it: the text in double quotes."""
+    match = _KEY_VALUE.fullmatch(line)
+    if not match:
+        return ""
+    value = match["value"].replace("\\", "\\\\").replace('"', '\\"')
+    return f"。应改为：{match['lead'].lstrip()}{match['key']}: \"{value}\""
+
+
+def explain(problem: str | None, context: str | None, context_char: str, problem_char: str, line: str) -> tuple[str, bool]:
     """A Chinese message for libyaml's English, and whether to point at the context mark
     (the opening quote or bracket) rather than where the parser gave up."""
     if problem_char == "\t":  # libyaml does not name the character; we look
@@ -143,8 +155,7 @@ def explain(problem: str | None, context: str | None, context_char: str, problem
     for english, chinese in _UNCLOSED.items():
         if (context or "").startswith(english):
             return chinese.format(char=f"“{context_char}”"), True
-    text = (problem or "").strip()
     for english, chinese in _MESSAGES:
-        if text.startswith(english):
-            return chinese, False
+        if (problem or "").strip().startswith(english) or (context or "").strip().startswith(english):
+            return chinese + (_quoted(line) if english == _MESSAGES[0][0] else ""), False
     return "这一行的写法无法识别，请检查冒号、引号、括号和缩进", False

@@ -129,7 +129,8 @@ def test_a_votes_error_does_not_hide_quorum_and_majority(tmp_path):
         ("summary: 本月收入为土地发包费。", 'summary: "本月收入为土地发包费。', "3:10", "引号“\"”"),
         ("reviewers: [刘秀英]", "reviewers: [刘秀英", "4:21", "方括号“[”没有闭合"),
         ("review: {reviewers: [刘秀英], date: 2026-11-03, opinion: 同意公开。}", "review: {reviewers: [刘秀英], date: 2026-11-03", "4:9", "花括号"),
-        ("summary: 本月收入为土地发包费。", "summary: 本月: 收入为土地发包费。", "3:12", "冒号"),
+        ("summary: 本月收入为土地发包费。", "summary: 本月: 收入为土地发包费。", "3:12", '应改为：summary: "本月: 收入为土地发包费。"'),
+        ("summary: 本月收入为土地发包费。\n", "summary: 本月收入为土地发包费。\n---\nextra: 1\n", "4:1", "只能有一个 YAML 文档"),
     ],
 )
 def test_yaml_slips_are_explained_in_chinese_on_their_own_line(tmp_path, old, new, where, fragment):
@@ -137,7 +138,7 @@ def test_yaml_slips_are_explained_in_chinese_on_their_own_line(tmp_path, old, ne
     assert found(root, problems) == [f"{FIN}:{where} yaml-syntax"]
     message = problems[0].message
     assert fragment in message
-    english = re.sub(r"opening_balance|Tab", "", message.split("应改为：")[0])
+    english = re.sub(r"opening_balance|Tab|YAML", "", message.split("应改为：")[0])
     assert not re.search(r"[A-Za-z]{3,}", english), message  # no parser wording reaches the clerk
 
 
