@@ -7,6 +7,7 @@ slugs are ASCII; nothing may lead outside the content folder.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import os
 import re
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from .problems import Problem, error
 from .profile import PROFILE, apply, baseline
 from .source import Source, decode, parse_yaml, read_capped, split_front_matter, too_large
 
+_UNREADABLE = {errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限", errno.EISDIR: "这是一个文件夹", errno.ELOOP: "循环链接", errno.ENOENT: "文件不存在"}
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
 MONTH = r"\d{4}-(0[1-9]|1[0-2])"
 QUARTER = r"\d{4}-Q[1-4]"
@@ -222,8 +224,8 @@ class _Loader:
     def read_text(self, path: Path) -> str | None:
         try:
             raw = read_capped(path)
-        except OSError as exc:
-            self.problem(path, "encoding", f"无法读取文件（{exc.strerror}）")
+        except OSError as exc:  # the reason in Chinese: strerror is English
+            self.problem(path, "encoding", f"无法读取文件（{_UNREADABLE.get(exc.errno, '系统拒绝读取')}），请检查文件权限或重新保存")
             return None
         if too_large(raw, self.display(path)):
             self.problems.extend(too_large(raw, self.display(path)))
