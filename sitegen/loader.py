@@ -242,7 +242,7 @@ class _Loader:
             return None, None
         data, source, problems = parse_yaml(text, self.display(path))
         self.problems.extend(problems)
-        if problems:
+        if _unparsed(problems):
             return None, source
         return _convert(source, self.problems, data, spec, what, partial), source
 
@@ -260,9 +260,15 @@ class _Loader:
         # rules may want the whole text (the node positions already count the front matter's offset)
         source = Source(source.path, text, source.node, source.line_offset)
         self.problems.extend(problems)
-        if problems:
+        if _unparsed(problems):
             return None, source, body, body_line
         return _convert(source, self.problems, data, spec, what, partial=True), source, body, body_line
+
+
+def _unparsed(problems: list[Problem]) -> bool:
+    """YAML that could not be parsed; a duplicate key (`schema`) keeps its first value and the
+    rest of the file is still checked."""
+    return any(p.code == "yaml-syntax" for p in problems)
 
 
 def _convert(source: Source, problems: list[Problem], data: Any, spec: dict, what: str, partial: bool) -> dict | None:

@@ -218,3 +218,8 @@ def test_an_unreadable_file_is_a_chinese_problem(tmp_path, monkeypatch, capsys):
     assert found(root, problems) == [f"{FIN}:1:1 encoding"]
     assert "没有读取权限" in problems[0].message and "Permission" not in problems[0].message
     assert main(["check", str(root)]) == 1
+
+
+def test_a_duplicate_key_does_not_hide_the_rest_of_the_file(tmp_path):
+    root, problems = check(tmp_path, finance=[("voucher: 记-03", "voucher: 记-01"), ("posted: 2026-11-05\n", "posted: 2026-11-05\nposted: 2026-11-06\n")])
+    assert found(root, problems) == [f"{FIN}:21:14 voucher-duplicate", f"{FIN}:3:1 schema"]
