@@ -19,6 +19,8 @@ _KEY = r"[A-Za-z_][A-Za-z0-9_-]*"
 _FULL_WIDTH_COLON = re.compile(rf"(?P<lead>\s*(?:-\s+)?)(?P<key>{_KEY})\s*：\s*(?P<rest>.*)")
 _NO_SPACE = re.compile(rf"(?P<lead>\s*(?:-\s+)?)(?P<key>{_KEY}):(?P<rest>[^\s:/].*)")
 _INDENT = re.compile(r"[ \t\u3000]*")
+_DASHES = re.compile(r"\s*((?:-\s+)*)")
+_FLOW_MARKS = re.compile(r"[\[\]{}'\"#]")
 _STRUCTURE = re.compile(rf"-(\s|$)|{_KEY}\s*[:：]")  # a list item or a key: what indentation places
 
 
@@ -51,6 +53,8 @@ def _fixed(lead: str, key: str, rest: str) -> str:
 
 def indentation_slips(text: str) -> list[Slip]:
     """Tabs and full-width spaces (U+3000) in the indentation: YAML sees them as text, not space."""
+    if "\t" not in text and "\u3000" not in text:  # the usual case, and the quick one
+        return []
     slips = []
     for number, line in _content_lines(text):
         indent = _INDENT.match(line).group()
@@ -89,26 +93,29 @@ def nesting_depth(text: str) -> tuple[int, int, int]:
     An estimate that errs high only for brackets inside quoted text; it exists so that a file
     of 10,000 `[` is refused before libyaml, which recurses on the C stack, ever sees it.
     """
+    if "[" not in text and "{" not in text and not re.search(r"-\s+-", text):  # nothing nests on one line
+        return 0, 1, 1
     depth = deepest = 0
     where = (1, 1)
     for number, line in _content_lines(text):
-        dashes = len(re.match(r"\s*((?:-\s+)*)", line).group(1).split("-")) - 1
+        dashes = _DASHES.match(line).group(1).count("-")
+        if dashes > deepest:
+            deepest, where = dashes, (number, 1)
         quote = None
-        for col, char in enumerate(line, 1):
+        for match in _FLOW_MARKS.finditer(line) if depth or "[" in line or "{" in line else ():
+            char, col = match.group(), match.start() + 1
             if quote:
                 quote = None if char == quote else quote
             elif char in "'\"" and depth:
                 quote = char
             elif char in "[{":
                 depth += 1
+                if depth + dashes > deepest:
+                    deepest, where = depth + dashes, (number, col)
             elif char in "]}":
                 depth = max(depth - 1, 0)
             elif char == "#" and (col == 1 or line[col - 2] in " \t"):
                 break
-            if depth + dashes > deepest:
-                deepest, where = depth + dashes, (number, col)
-        if dashes > deepest:
-            deepest, where = dashes, (number, 1)
     return deepest, *where
 
 
