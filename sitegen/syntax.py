@@ -93,8 +93,9 @@ def nesting_depth(text: str) -> tuple[int, int, int]:
     An estimate that errs high only for brackets inside quoted text; it exists so that a file
     of 10,000 `[` is refused before libyaml, which recurses on the C stack, ever sees it.
     """
-    if "[" not in text and "{" not in text and not re.search(r"-\s+-", text):  # nothing nests on one line
-        return 0, 1, 1
+    opens = text.count("[") + text.count("{")
+    if opens < MAX_DEPTH and not re.search(rf"(?:-[ \t]+){{{MAX_DEPTH - opens},}}", text):
+        return 0, 1, 1  # the usual file: too few brackets and dashes to nest that deep
     depth = deepest = 0
     where = (1, 1)
     for number, line in _content_lines(text):
