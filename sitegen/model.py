@@ -52,7 +52,7 @@ class Disclosure:
     review: Review | None = None
     corrections: tuple[Correction, ...] = ()
     source: Source = field(compare=False, repr=False)
-    # key paths of fields that could not be read (each already reported); they hold None
+    # key paths of fields that could not be read (each already reported); they hold their default
     unreadable: frozenset[tuple] = field(default=frozenset(), compare=False, repr=False)
 
     def readable(self, *keys) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 CENT = Decimal("0.01")
 MAX_INTEGER_DIGITS = 12  # 999,999,999,999.99 yuan: what the board and 大写 (up to 亿) can show
@@ -37,6 +37,7 @@ def number_issue(text: str) -> str | None:
 
 
 def _checked(amount: Decimal) -> Decimal:
+    """The amount in cents, if the board and 大写 can show it."""
     if abs(amount) >= _LIMIT:
         raise MoneyError(f"金额太大：整数部分最多 {MAX_INTEGER_DIGITS} 位（不超过 999999999999.99 元）")
     return amount.quantize(CENT)

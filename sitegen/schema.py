@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from .money import MoneyError, number_issue, parse_money
 from .problems import Problem, error
-from .source import Keys, Source
+from .source import DATE_TEXT, Keys, Source
 
 
 class _Invalid:
@@ -89,7 +89,7 @@ def cell(ctx: Ctx, value: Any, keys: Keys) -> Any:
 
 
 def date(ctx: Ctx, value: Any, keys: Keys) -> Any:
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
+    if isinstance(value, str) and DATE_TEXT.fullmatch(value):  # written as a date, but no such day
         return ctx.fail(keys, "schema", f"{describe(keys)} 的日期 {value} 不存在，请检查月和日")
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         return ctx.fail(keys, "schema", f"{describe(keys)} 应为日期，格式 YYYY-MM-DD（如 2026-11-05），实际为{_shown(value)}")

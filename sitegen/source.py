@@ -158,7 +158,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, Source,
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)\.[0-9]+")
-_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")  # a plain scalar written as a date
 _CONSTANTS = {"true": True, "false": False, "null": None, "~": None, "": None}
 _MAX_NUMBER_CHARS = 1000  # longer digit runs stay text (Python refuses int() of 4,300+ digits)
 
@@ -212,7 +212,7 @@ class _Builder:
             return int(value)
         if _DECIMAL.fullmatch(value):
             return Decimal(value)
-        match = _DATE_RE.fullmatch(value)
+        match = DATE_TEXT.fullmatch(value)
         if match:
             try:
                 return dt.date(*map(int, match.groups()))

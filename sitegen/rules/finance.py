@@ -14,11 +14,10 @@ def check(site: Site) -> list[Problem]:
     for village in site.villages:
         by_period = {statement.period: statement for statement in village.finance if statement.period}
         for statement in village.finance:
-            if statement.readable("opening_balance") and statement.readable("closing_balance"):
-                if _amounts_readable(statement):
-                    problems += _balance(statement)
-                if statement.period:
-                    problems += _chain(statement, by_period.get(_previous_month(statement.period)))
+            if statement.readable("opening_balance") and statement.readable("closing_balance") and _amounts_readable(statement):
+                problems += _balance(statement)
+            if statement.readable("opening_balance") and statement.period:
+                problems += _chain(statement, by_period.get(_previous_month(statement.period)))
             problems += _entries(statement, "income", profile.income_categories)
             problems += _entries(statement, "expense", profile.expense_categories)
             problems += _vouchers(statement)
