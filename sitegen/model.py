@@ -52,11 +52,19 @@ class Disclosure:
     review: Review | None = None
     corrections: tuple[Correction, ...] = ()
     source: Source = field(compare=False, repr=False)
+    # key paths of fields that could not be read (each already reported); they hold their default
+    unreadable: frozenset[tuple] = field(default=frozenset(), compare=False, repr=False)
+
+    def readable(self, *keys) -> bool:
+        """Whether the value at `keys`, and everything in it, was read: a rule needing an
+        unreadable value skips itself, so the problems it would find wrongly are not reported."""
+        return not any(bad[: len(keys)] == keys or keys[: len(bad)] == bad for bad in self.unreadable)
 
     @property
     def published(self) -> bool:
-        """Only reviewed items are published; an item without review is a draft."""
-        return self.review is not None
+        """Only reviewed items are published; an item without review is a draft, and one with
+        an unreadable field is never published (nor glyph-checked: its texts are incomplete)."""
+        return self.review is not None and not self.unreadable
 
     @property
     def version(self) -> str:

@@ -40,7 +40,10 @@ def test_minimal_site_loads_exactly(tmp_path):
 
 def test_unknown_key_is_refused_with_suggestion(tmp_path):
     site, problems = load(tmp_path, finance=FINANCE.replace("opening_balance:", "opening_balanse:"))
-    assert site.villages[0].finance == ()  # a file with problems is left out of the model
+    # a file with problems keeps its readable fields for the rules, but is never published
+    (statement,) = site.villages[0].finance
+    assert statement.unreadable == {("opening_balance",)} and not statement.published
+    assert statement.readable("income", 0, "amount") and not statement.readable("opening_balance")
     messages = [p for p in problems if p.code == "schema"]
     assert any("opening_balanse" in p.message and "opening_balance" in p.message and p.line == 5 for p in messages)
     # the now-missing required field is reported too, all at once
