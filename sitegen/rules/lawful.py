@@ -25,8 +25,8 @@ def check(site: Site) -> list[Problem]:
 
 def check_reviewers(item: Disclosure, village: Village, profile: Profile) -> list[Problem]:
     """`error[reviewer]` at each reviewer who is neither a supervisor of the village nor permitted by the profile."""
-    if item.review is None:
-        return []
+    if item.review is None or not item.readable("review", "reviewers"):
+        return []  # no review, or one whose reviewers are already reported as unreadable
     supervisors = village.supervisors
     allowed = {name.strip() for name in (supervisors.chair or "", *supervisors.members, *profile.reviewers) if name.strip()}
     listed = "、".join(n for n in (supervisors.chair, *supervisors.members) if n) or "（village.yaml 未写 supervisors）"
@@ -47,7 +47,7 @@ def check_votes_before_disclosure(matter: MajorMatter, profile: Profile) -> list
     """A disclosure step (any step after the procedure's last vote) needs every voting step before it."""
     order = [step.code for step in profile.steps]
     voting = [step for step in profile.steps if step.vote]
-    if not voting:
+    if not voting or not matter.readable("steps"):  # an unreadable step may be the missing one
         return []
     last_vote = max(order.index(step.code) for step in voting)
     disclosed = next(
