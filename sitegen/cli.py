@@ -18,7 +18,7 @@ def _port(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sitegen", description="村务公开网站与公开栏海报生成工具")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,serve,privacy}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,serve,privacy,fonts}")
 
     build = commands.add_parser("build", help="生成网站到输出文件夹（有错误时不改动旧网站）")
     build.add_argument("content", nargs="?", default="content", help="内容文件夹（默认 content）")
@@ -43,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, default=8000, help="端口（默认 8000；只在本机 127.0.0.1 上开放）")
     serve.add_argument("--theme", type=Path, help="主题文件夹（默认自带的 themes/default）")
     serve.add_argument("--no-posters", action="store_true", help="不生成打印用的 PDF，预览更快")
+
+    fonts = commands.add_parser("fonts", help="下载并核对海报字体（放在本用户的缓存文件夹；已就绪时什么也不做）")
+    fonts.add_argument("--check", action="store_true", help="只检查字体是否就绪，不下载")
+
     return parser
 
 
@@ -79,6 +83,12 @@ def main(argv: list[str] | None = None) -> int:
             problems = scan_files(args.files)
             _report(problems, "text")
             return 1 if problems else 0
+        if args.command == "fonts":
+            from .fontfetch import ensure_fonts
+
+            outcome = ensure_fonts(check_only=args.check)
+            print("\n".join(f"sitegen: {line}" for line in outcome.messages), file=sys.stderr)
+            return 0 if outcome.ok else 1
         from .serve import serve
 
         return serve(args.content, args.output, args.port, args.theme, posters=not args.no_posters)
