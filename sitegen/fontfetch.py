@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import atomic
+from .oserrors import reason
 from .render import fonts
 from .render.html import default_theme
 
@@ -56,7 +57,7 @@ def ensure_fonts(check_only: bool = False) -> Outcome:
     except FetchError as exc:
         return Outcome(False, (str(exc),))
     except OSError as exc:
-        return Outcome(False, (f"无法写入字体文件夹 {target}（{exc.strerror or exc}）；可用环境变量 {fonts.FONT_DIR_VARIABLE} 指定别的文件夹",))
+        return Outcome(False, (f"无法写入字体文件夹 {target}（{reason(exc)}）；可用环境变量 {fonts.FONT_DIR_VARIABLE} 指定别的文件夹",))
     left = fonts.font_problems(theme)  # e.g. a damaged copy in the theme folder, which comes first
     if left:
         return Outcome(False, tuple(left))

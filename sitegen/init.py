@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from . import scaffold
+from .oserrors import reason
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
 MONTH = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])")
@@ -60,7 +61,7 @@ def init(directory: Path, ci: str = "github", village: str = "village1", period:
             directory.rmdir()  # empty, checked above
         staging.rename(directory)
     except OSError as exc:
-        raise InitError(f"无法在 {directory} 新建内容仓库（{exc.strerror or exc}），什么也没有留下") from exc
+        raise InitError(f"无法在 {directory} 新建内容仓库（{reason(exc)}），什么也没有留下") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return sorted(files)

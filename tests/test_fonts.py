@@ -204,3 +204,11 @@ def test_fonts_reports_an_unwritable_folder(tmp_path, no_fonts_yet, font_bytes, 
     no_fonts_yet.write_text("a file where the folder should be")
     assert cli.main(["fonts"]) == 1
     assert "无法写入字体文件夹" in capsys.readouterr().err
+
+
+def test_a_theme_with_a_font_of_its_own_is_not_sent_to_sitegen_fonts(tmp_path, monkeypatch):
+    monkeypatch.setenv(fonts.FONT_DIR_VARIABLE, str(tmp_path / "empty"))
+    theme = theme_without_fonts(tmp_path)
+    (theme / "fonts" / fonts.SUMS).write_text(f"{'0' * 64}  Custom.ttf\n", "utf-8")
+    (problem,) = fonts.font_problems(theme)
+    assert problem == f"海报字体 Custom.ttf 尚未安装，请把主题 SHA256SUMS 所列的这个文件放进 {theme / 'fonts'}"

@@ -132,3 +132,10 @@ def test_a_statement_template_for_any_month(tmp_path):
     text = scaffold.finance_statement("2026-12")
     assert "如 2027-01-05" in text and "date: 2026-12-01" in text
     assert "经营收入、投资收益、补助收入、其他收入" in text, "the profile's categories, for the clerk"
+
+
+def test_a_folder_that_cannot_be_made_is_a_chinese_message(tmp_path, capsys):
+    (tmp_path / "afile").write_text("x", "utf-8")
+    assert cli.main(["init", str(tmp_path / "afile" / "town")]) == 1
+    assert "无法在" in (err := capsys.readouterr().err) and "路径中有一段不是文件夹" in err and "Not a directory" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]

@@ -82,11 +82,13 @@ def font_problems(theme_dir: Path | None = None) -> list[str]:
     fetchable = expected(default_theme())  # what `sitegen fonts` downloads
     problems = []
     for path in font_files(theme_dir):
-        remedy = FETCH_COMMAND if fetchable.get(path.name) == pinned[path.name] else f"把它放进 {fonts_dir(theme_dir)}"
+        ours = fetchable.get(path.name) == pinned[path.name]
         if not path.is_file():
-            problems.append(f"海报字体 {path.name} 尚未安装，请先运行 {remedy}")
+            remedy = f"请先运行 {FETCH_COMMAND}" if ours else f"请把主题 SHA256SUMS 所列的这个文件放进 {fonts_dir(theme_dir)}"
+            problems.append(f"海报字体 {path.name} 尚未安装，{remedy}")
         elif digest(path) != pinned[path.name]:
-            problems.append(f"海报字体 {path} 与 SHA256SUMS 不符（文件损坏或被替换），请删除它后重新运行 {remedy}")
+            remedy = f"请删除它后重新运行 {FETCH_COMMAND}" if ours else "请换成主题 SHA256SUMS 所列的文件"
+            problems.append(f"海报字体 {path} 与 SHA256SUMS 不符（文件损坏或被替换），{remedy}")
     return problems
 
 
