@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _slug(text: str) -> str:
-    from .init import SLUG
+    from .loader import SLUG
 
     if not SLUG.fullmatch(text):
         raise argparse.ArgumentTypeError(f"村的文件夹名只能用小写字母、数字和连字符（如 dongtan），而不是 {text}")

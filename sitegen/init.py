@@ -15,7 +15,6 @@ from pathlib import Path
 from . import scaffold
 from .oserrors import reason
 
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
 MONTH = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])")
 CI_FILES = {"github": (".github/workflows/publish.yml", "github.yml"), "gitlab": (".gitlab-ci.yml", "gitlab-ci.yml")}
 CHINA = dt.timezone(dt.timedelta(hours=8))
