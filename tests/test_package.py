@@ -10,6 +10,7 @@ can be compared byte for byte with the checkout's build of the same content.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -25,7 +26,8 @@ from test_init import fill
 from sitegen import __version__
 from sitegen.render import fonts
 
-pytest.importorskip("build", reason="the packaging test needs PyPA build: pip install -e '.[test]'")
+if importlib.util.find_spec("build") is None or importlib.util.find_spec("build.__main__") is None:  # not a stray build/ folder
+    pytest.skip("the packaging test needs PyPA build: pip install -e '.[test]'", allow_module_level=True)
 
 
 def run(*command: str | Path, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
