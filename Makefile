@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 CONTENT ?= content
 OUTPUT  ?= output
 
-.PHONY: site test serve check clean system-deps test-deps fonts axe bench
+.PHONY: site test serve check clean system-deps test-deps fonts axe bench dist
 
 site: $(VENV)/.installed-site system-deps fonts
 	$(BIN)/sitegen build $(CONTENT) -o $(OUTPUT)
@@ -27,10 +27,11 @@ system-deps:
 test-deps:
 	sh tools/system-deps.sh test
 
-# The poster font (Noto Sans SC, OFL), fetched at a pinned version and checked by sha256;
-# never committed. A quick no-op when it is in place.
-fonts:
-	sh tools/fetch-fonts.sh
+# The poster font (Noto Sans SC, OFL), fetched by `sitegen fonts` at a pinned version into the
+# per-user font folder and checked by sha256; never committed. A quick no-op when it is in place;
+# npm (which fetches it) is installed from Debian only when the font is missing.
+fonts: $(VENV)/.installed-site
+	@$(BIN)/sitegen fonts --check 2>/dev/null || { command -v npm >/dev/null || sh tools/system-deps.sh npm; $(BIN)/sitegen fonts; }
 
 # axe-core for the browser tests (tests/test_browser.py), pinned and checked by sha256 the same way.
 axe:
@@ -50,8 +51,14 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.created
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-site
 
+# A release: dist/sitegen-<version>.tar.gz and the wheel built from it (the version is
+# sitegen/__init__.py's __version__; say what changed in CHANGELOG.md first).
+dist: $(VENV)/.installed-test
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+
 clean:
-	rm -rf $(VENV) $(OUTPUT) .sitegen-cache .pytest_cache
+	rm -rf $(VENV) $(OUTPUT) .sitegen-cache .pytest_cache dist
 
 # One table: sitegen (cold, cache kept, no-op, one-file edit, posters) against Hugo and Pelican.
 bench: $(VENV)/.installed-bench system-deps fonts

@@ -18,7 +18,7 @@ def _port(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sitegen", description="村务公开网站与公开栏海报生成工具")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,serve,privacy}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,serve,privacy,fonts,init}")
 
     build = commands.add_parser("build", help="生成网站到输出文件夹（有错误时不改动旧网站）")
     build.add_argument("content", nargs="?", default="content", help="内容文件夹（默认 content）")
@@ -43,7 +43,32 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, default=8000, help="端口（默认 8000；只在本机 127.0.0.1 上开放）")
     serve.add_argument("--theme", type=Path, help="主题文件夹（默认自带的 themes/default）")
     serve.add_argument("--no-posters", action="store_true", help="不生成打印用的 PDF，预览更快")
+
+    fonts = commands.add_parser("fonts", help="下载并核对海报字体（放在本用户的缓存文件夹；已就绪时什么也不做）")
+    fonts.add_argument("--check", action="store_true", help="只检查字体是否就绪，不下载")
+
+    init = commands.add_parser("init", help="为一个乡镇新建内容仓库（site.yaml、一个村和第一份财务公开、CI 文件等）")
+    init.add_argument("directory", type=Path, help="新仓库的文件夹（不存在或为空）")
+    init.add_argument("--ci", choices=("github", "gitlab"), default="github", help="CI 文件：github（GitHub Pages）或 gitlab（GitLab Pages），默认 github")
+    init.add_argument("--village", type=_slug, default="village1", help="第一个村的文件夹名，即网址中的一段，如 dongtan（默认 village1）")
+    init.add_argument("--period", type=_month, help="第一份财务公开的月份 YYYY-MM（默认上个月）")
     return parser
+
+
+def _slug(text: str) -> str:
+    from .loader import SLUG
+
+    if not SLUG.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"村的文件夹名只能用小写字母、数字和连字符（如 dongtan），而不是 {text}")
+    return text
+
+
+def _month(text: str) -> str:
+    from .init import MONTH
+
+    if not MONTH.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"月份应写成 YYYY-MM（如 2026-11），而不是 {text}")
+    return text
 
 
 def _report(problems: tuple[Problem, ...] | list[Problem], fmt: str) -> None:
@@ -79,6 +104,22 @@ def main(argv: list[str] | None = None) -> int:
             problems = privacy_scan(args.files)
             _report(problems, "text")
             return 1 if problems else 0
+        if args.command == "fonts":
+            from .fontfetch import ensure_fonts
+
+            outcome = ensure_fonts(check_only=args.check)
+            print("\n".join(f"sitegen: {line}" for line in outcome.messages), file=sys.stderr)
+            return 0 if outcome.ok else 1
+        if args.command == "init":
+            from .init import InitError, init
+
+            try:
+                written = init(args.directory, args.ci, args.village, args.period)
+            except InitError as exc:
+                print(f"sitegen: {exc}", file=sys.stderr)
+                return 1
+            print(f"已在 {args.directory}/ 新建内容仓库（{len(written)} 个文件）；请按其中 README.md 填写“待填写”的地方。", file=sys.stderr)
+            return 0
         from .serve import serve
 
         return serve(args.content, args.output, args.port, args.theme, posters=not args.no_posters)

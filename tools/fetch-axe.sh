@@ -1,18 +1,18 @@
 #!/bin/sh
 # Puts axe-core (MPL-2.0, Deque Systems), the accessibility rules the browser tests run inside
-# Chromium, in tests/.axe/: axe.min.js and its LICENSE, taken from the npm registry's tarball of a
-# pinned version and checked against tools/axe-core.sha256 (the tarball, then the extracted file).
+# Chromium, in tests/.axe/: axe.min.js and its LICENSE, taken from the npm package's tarball of a
+# pinned version (`npm pack`, so npm uses the registry it is configured for) and checked against
+# tools/axe-core.sha256 (the tarball, then the extracted file).
 # tests/.axe/ is git-ignored (downloaded files are never committed); this script is how every
 # machine gets the same bytes. Quick no-op when the file is already there and intact.
-# Needs only python3 (no curl, wget or npm); honours https_proxy like any urllib client.
+# Needs npm (installed from Debian by tools/system-deps.sh npm when missing).
 set -eu
 cd "$(dirname "$0")/.."
 VERSION=4.14.1
 TARBALL=axe-core-$VERSION.tgz
-URL=https://registry.npmjs.org/axe-core/-/$TARBALL
+PACKAGE=axe-core@$VERSION
 SUMS=$(pwd)/tools/axe-core.sha256
 DEST=tests/.axe
-PYTHON=${PYTHON:-python3}
 
 # sha256sum --check for one line of $SUMS, run in folder $2.
 check() { grep "  $1\$" "$SUMS" | (cd "$2" && sha256sum --check --status -) 2>/dev/null; }
@@ -21,14 +21,10 @@ check() { grep "  $1\$" "$SUMS" | (cd "$2" && sha256sum --check --status -) 2>/d
 echo "sitegen: fetching axe-core $VERSION for the browser tests"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$PYTHON" - "$URL" "$work/$TARBALL" <<'PY'
-import sys, urllib.request
-url, target = sys.argv[1], sys.argv[2]
-with urllib.request.urlopen(url, timeout=120) as response, open(target, "wb") as out:
-    out.write(response.read())
-PY
+command -v npm >/dev/null 2>&1 || sh tools/system-deps.sh npm
+(cd "$work" && npm pack --silent "$PACKAGE" >/dev/null)
 if ! check "$TARBALL" "$work"; then
-    echo "sitegen: $URL does not match tools/axe-core.sha256; refusing to use it" >&2
+    echo "sitegen: the npm package $PACKAGE does not match tools/axe-core.sha256; refusing to use it" >&2
     exit 1
 fi
 tar -xzf "$work/$TARBALL" -C "$work" package/axe.min.js package/LICENSE

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages sitegen needs and a fresh machine may lack; `system-deps.sh test`
-# adds those only the tests need. Quick no-op when they are present, so `make` calls it every time.
+# adds those only the tests need, `system-deps.sh npm` only npm. Quick no-op when they are
+# present, so `make` calls it every time.
 set -eu
 # libharfbuzz-subset0: WeasyPrint subsets the poster font with it (fast, reproducible); sitegen
 #   refuses to render posters without it.
@@ -10,6 +11,8 @@ PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fon
 #   Chinese system font a phone has, so layout and screenshots show real glyphs, not boxes.
 #   (Posters never use system fonts: the tests check that only the shipped font is embedded.)
 [ "${1:-}" = "test" ] && PACKAGES="$PACKAGES poppler-utils chromium fonts-noto-cjk"
+# `system-deps.sh npm`: only npm, with which `sitegen fonts` fetches the poster font (make fonts).
+[ "${1:-}" = "npm" ] && PACKAGES="npm"
 missing=""
 for pkg in $PACKAGES; do
     # "installed" or unpacked with its triggers still pending (fontconfig often is): both usable

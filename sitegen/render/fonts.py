@@ -1,23 +1,48 @@
-"""The poster font: which files, whether they are intact, and which characters they can draw.
+"""The poster font: which files, where they are, whether they are intact, what they can draw.
 
-The files are not in git: `tools/fetch-fonts.sh` downloads them at a pinned version and checks
-them against the theme's `fonts/SHA256SUMS`, which is also the list of the font files.
+The files are neither in git nor in the wheel: `sitegen fonts` downloads them at a pinned
+version into a per-user folder and checks them against the theme's `fonts/SHA256SUMS`, which
+is also the list of the font files. Each file is looked up first in the theme's own `fonts/`
+folder (where `make fonts` put it before, and where a theme may carry fonts of its own), then
+in the per-user folder; either copy must match SHA256SUMS.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import struct
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from .html import default_theme
 
 SUMS = "SHA256SUMS"
+FONT_DIR_VARIABLE = "SITEGEN_FONT_DIR"
+FETCH_COMMAND = "sitegen fonts"
 
 
 def fonts_dir(theme_dir: Path | None = None) -> Path:
+    """The theme's fonts folder: its SHA256SUMS and licence, and possibly the fonts themselves."""
     return (theme_dir or default_theme()) / "fonts"
+
+
+def user_fonts_dir() -> Path:
+    """Where `sitegen fonts` puts the poster font: $SITEGEN_FONT_DIR, else the per-user cache
+    ($XDG_CACHE_HOME/sitegen/fonts or ~/.cache/sitegen/fonts; %LOCALAPPDATA% on Windows)."""
+    if os.environ.get(FONT_DIR_VARIABLE):
+        return Path(os.environ[FONT_DIR_VARIABLE]).expanduser()
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "sitegen" / "fonts"
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "sitegen" / "fonts"
+
+
+def locate(name: str, theme_dir: Path | None = None) -> Path:
+    """The copy of a pinned font file that is used: the theme's own, else the per-user one."""
+    own = fonts_dir(theme_dir) / name
+    return own if own.is_file() else user_fonts_dir() / name
 
 
 def expected(theme_dir: Path | None = None) -> dict[str, str]:
@@ -30,8 +55,8 @@ def expected(theme_dir: Path | None = None) -> dict[str, str]:
 
 
 def font_files(theme_dir: Path | None = None) -> tuple[Path, ...]:
-    folder = fonts_dir(theme_dir)
-    return tuple(folder / name for name in sorted(expected(theme_dir)))
+    """The pinned font files where they are looked up (they may not exist)."""
+    return tuple(locate(name, theme_dir) for name in sorted(expected(theme_dir)))
 
 
 def digest(path: Path) -> str:
@@ -54,19 +79,39 @@ def font_problems(theme_dir: Path | None = None) -> list[str]:
     pinned = expected(theme_dir)
     if not pinned:
         return [f"主题缺少海报字体清单 {fonts_dir(theme_dir) / SUMS}"]
+    fetchable = expected(default_theme())  # what `sitegen fonts` downloads
     problems = []
     for path in font_files(theme_dir):
+        ours = fetchable.get(path.name) == pinned[path.name]
         if not path.is_file():
-            problems.append(f"海报字体 {path.name} 尚未安装，请先运行 make fonts（即 sh tools/fetch-fonts.sh）")
+            remedy = f"请先运行 {FETCH_COMMAND}" if ours else f"请把主题 SHA256SUMS 所列的这个文件放进 {fonts_dir(theme_dir)}"
+            problems.append(f"海报字体 {path.name} 尚未安装，{remedy}")
         elif digest(path) != pinned[path.name]:
-            problems.append(f"海报字体 {path.name} 与 SHA256SUMS 不符（文件损坏或被替换），请删除后重新运行 make fonts")
+            remedy = f"请删除它后重新运行 {FETCH_COMMAND}" if ours else "请换成主题 SHA256SUMS 所列的文件"
+            problems.append(f"海报字体 {path} 与 SHA256SUMS 不符（文件损坏或被替换），{remedy}")
     return problems
 
 
+def url_fetcher(theme_dir: Path):
+    """A WeasyPrint URL fetcher that serves the stylesheet's `../fonts/<name>` from where the
+    font was found, so the theme's CSS stays as it is wherever the font lives."""
+    from weasyprint.urls import URLFetcher
+
+    moved = {os.path.realpath(fonts_dir(theme_dir) / path.name): path for path in font_files(theme_dir)}
+
+    class FontFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            target = moved.get(os.path.realpath(unquote(urlsplit(url).path))) if url.startswith("file:") else None
+            return super().fetch(target.as_uri() if target else url, headers)
+
+    return FontFetcher()
+
+
 def coverage(theme_dir: Path | None = None) -> frozenset[int] | None:
-    """Code points every poster font can draw (Regular and Bold alike), or None when not installed."""
-    files = font_files(theme_dir)
-    if not files or not all(path.is_file() for path in files):
+    """Code points every poster font can draw (Regular and Bold alike), or None when a font is
+    missing or damaged (never read a file that fails its checksum)."""
+    pinned, files = expected(theme_dir), font_files(theme_dir)
+    if not files or not all(path.is_file() and digest(path) == pinned[path.name] for path in files):
         return None
     return _coverage(tuple((str(path), path.stat().st_mtime_ns) for path in files))
 

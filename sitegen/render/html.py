@@ -10,6 +10,7 @@ from urllib.parse import quote, urlsplit
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
 
@@ -31,7 +32,12 @@ PAGE_TEMPLATES = {"finance": "finance.html", "affairs": "affairs.html", "major":
 
 
 def default_theme() -> Path:
-    """The theme shipped with sitegen (top-level `themes/default` of the source tree)."""
+    """The theme shipped with sitegen: an installed wheel's package data `sitegen/themes/default`
+    (packaged from the repository's top-level `themes/default`), else that folder of the source
+    tree itself (a checkout or an editable install, where the package data is not copied)."""
+    packaged = resources.files("sitegen").joinpath("themes", "default")
+    if packaged.is_dir():
+        return Path(str(packaged))
     return Path(__file__).resolve().parents[2] / "themes" / "default"
 
 

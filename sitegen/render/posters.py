@@ -435,7 +435,7 @@ def _init_worker(stylesheet: str) -> None:
     _WORKER.update(
         stylesheet=stylesheet,
         font_config=font_config,
-        css=CSS(filename=stylesheet, font_config=font_config),
+        css=CSS(filename=stylesheet, font_config=font_config, url_fetcher=fonts.url_fetcher(Path(stylesheet).parents[1])),
     )
 
 

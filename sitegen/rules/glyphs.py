@@ -23,7 +23,7 @@ def check(site: Site) -> list[Problem]:
     covered = fonts.coverage()
     if covered is None:
         where = str(fonts.fonts_dir() / fonts.SUMS)
-        return [warning(where, 1, 1, CODE, "海报字体尚未安装，未能检查缺字；请运行 make fonts")]
+        return [warning(where, 1, 1, CODE, "海报字体尚未安装，未能检查缺字；请运行 sitegen fonts")]
     return missing_glyphs(site, covered)
 
 
