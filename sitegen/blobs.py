@@ -12,6 +12,7 @@ and its page is rendered again, never served.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -22,6 +23,7 @@ from pathlib import Path
 from . import atomic
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+NO_LINKS = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP})  # then a copy will do
 _VERIFIED: set[tuple[int, int, int, int, int]] = set()  # (dev, ino, size, mtime, ctime) of files hashed
 
 
@@ -81,7 +83,9 @@ class Blobs:
         source = self.path(blob.sha256)
         try:
             os.link(source, target)
-        except OSError:
+        except OSError as exc:
+            if exc.errno not in NO_LINKS:
+                raise  # a full disk is not a reason to copy
             shutil.copyfile(source, target)
             if hashlib.sha256(target.read_bytes()).hexdigest() != blob.sha256:
                 raise Tampered(blob.sha256) from None

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .blobs import Blob, Blobs
+from .blobs import NO_LINKS, Blob, Blobs
 from .problems import Problem, error
 
 MARKER = ".sitegen-output"
@@ -188,11 +188,16 @@ def publish(
 def _mark(output: Path, staging: Path) -> None:
     """The marker, linked from the old output when it is the same (its mtime stays, deploys skip it)."""
     try:
-        if (output / MARKER).read_bytes() == MARKER_TEXT:
+        same = (output / MARKER).read_bytes() == MARKER_TEXT
+    except OSError:
+        same = False
+    if same:
+        try:
             os.link(output / MARKER, staging / MARKER)
             return
-    except OSError:
-        pass
+        except OSError as exc:
+            if exc.errno not in NO_LINKS:
+                raise
     (staging / MARKER).write_bytes(MARKER_TEXT)
 
 
@@ -235,7 +240,9 @@ def _link_unchanged(old: Path, new: Path, recorded: tuple | list | None, digest:
             return False
         try:
             os.link(old, new)
-        except OSError:  # a file system without hard links: a copy keeps the mtime too
+        except OSError as exc:  # a file system without hard links: a copy keeps the mtime too
+            if exc.errno not in NO_LINKS:
+                raise
             shutil.copy2(old, new)
         return True
     except FileNotFoundError:  # gone: write it instead
