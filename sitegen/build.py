@@ -84,7 +84,16 @@ def build(
         return BuildResult((exc.problem,))
 
 
-def _build(content: Path, output: Path, theme_dir, posters, cache_dir, jobs, executor, record_urls) -> BuildResult:
+def _build(
+    content: Path,
+    output: Path,
+    theme_dir: Path | None,
+    posters: bool,
+    cache_dir: str | Path | None,
+    jobs: int | None,
+    executor: str | None,
+    record_urls: bool,
+) -> BuildResult:
     """The build itself, holding the output's lock."""
     cache = Path(cache_dir or os.environ.get("SITEGEN_CACHE") or ".sitegen-cache")
     theme_dir = theme_dir or default_theme()
@@ -103,18 +112,18 @@ def _build(content: Path, output: Path, theme_dir, posters, cache_dir, jobs, exe
     if intact and previous.inputs == fingerprint():
         return BuildResult(previous.warnings, len(previous.outputs), 0)
     templates = inputs.digests_under((theme_dir / "templates").as_posix())
-    blobs = Blobs(cache)
     produced = produce(content, theme_dir, posters, cache, Reuse(inputs, previous if intact else None, templates), jobs, executor)
+    if has_errors(produced.problems):
+        return BuildResult(tuple(produced.problems))
+    blobs, kept = Blobs(cache), previous.outputs if intact else {}
     try:
-        if has_errors(produced.problems):
-            return BuildResult(tuple(produced.problems))
         try:
-            written, changed = publish(output, produced.files, blobs, previous.outputs if intact else {})
+            written, changed = publish(output, produced.files, blobs, kept)
         except Tampered:  # a cached file changed after it was checked: render everything, trust nothing
             produced = produce(content, theme_dir, posters, cache, Reuse(inputs, None, templates, trusted=False), jobs, executor)
             if has_errors(produced.problems):
                 return BuildResult(tuple(produced.problems))
-            written, changed = publish(output, produced.files, blobs, previous.outputs if intact else {})
+            written, changed = publish(output, produced.files, blobs, kept)
     except OSError as exc:
         return BuildResult((*produced.problems, output_problem(output, exc)))
     except Tampered:
