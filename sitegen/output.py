@@ -34,7 +34,7 @@ MARKER_TEXT = (
 ).encode("utf-8")
 LOCK_TIMEOUT = 600  # seconds a second build waits for the first (SITEGEN_LOCK_TIMEOUT)
 KILL_AT_STEP = "SITEGEN_TEST_KILL_AT_STEP"  # tests: the writer exits at write step N, as if killed
-REMOVERS = 8  # threads removing an old site
+THREADS = 8  # making a staging tree's folders, removing an old site
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -157,21 +157,21 @@ def publish(
     swapped = False
     try:
         staging.mkdir()
-        made = {staging}
+        _folders(staging, files)
+        kill()
+        base, old = os.fspath(staging), os.fspath(output)
         for relative in sorted(files):
-            target = staging / relative
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.update((target.parent, *target.parent.parents))
+            target = f"{base}/{relative}"
             data = files[relative]
             digest = data.sha256 if isinstance(data, Blob) else hashlib.sha256(data).hexdigest()
-            if not _link_unchanged(output / relative, target, recorded.get(relative), digest):
+            if not _link_unchanged(f"{old}/{relative}", target, recorded.get(relative), digest):
                 if isinstance(data, Blob):
-                    blobs.link(data, target)
+                    blobs.link(data, Path(target))
                 else:
-                    target.write_bytes(data)
+                    with open(target, "xb") as handle:
+                        handle.write(data)
                 changed += 1
-            info = target.stat()
+            info = os.stat(target)
             written[relative] = [info.st_size, info.st_mtime_ns, digest]
             kill()
         _mark(output, staging)
@@ -185,6 +185,26 @@ def publish(
     remove_tree(staging)  # the old site, after an exchange
     kill()
     return written, changed
+
+
+def _folders(staging: Path, files) -> None:
+    """Every folder the files need, a thread per top-level folder: each mkdir waits on a disk
+    mounted with `discard`, and a county has 30,000 folders (4× faster than one thread)."""
+    groups: dict[str, list[str]] = {}
+    for folder in sorted({relative.rpartition("/")[0] for relative in files} - {""}):
+        parts = folder.split("/")
+        groups.setdefault(parts[0], []).extend("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    base = os.fspath(staging)
+
+    def make(folders: list[str]) -> None:
+        for folder in dict.fromkeys(folders):  # each once, parents first
+            try:
+                os.mkdir(f"{base}/{folder}")
+            except FileExistsError:
+                pass
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        list(pool.map(make, groups.values()))
 
 
 def _mark(output: Path, staging: Path) -> None:
@@ -210,7 +230,7 @@ def remove_tree(folder: Path) -> None:
         entries = list(os.scandir(folder))
     except FileNotFoundError:
         return
-    with ThreadPoolExecutor(REMOVERS) as pool:
+    with ThreadPoolExecutor(THREADS) as pool:
         list(pool.map(_remove_entry, entries))
     shutil.rmtree(folder, ignore_errors=True)
 
@@ -254,12 +274,12 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), os.fspath(second))
 
 
-def _link_unchanged(old: Path, new: Path, recorded: tuple | list | None, digest: str) -> bool:
+def _link_unchanged(old: str, new: str, recorded: tuple | list | None, digest: str) -> bool:
     """Hard-link `old` to `new` when it still holds exactly the bytes `digest` names."""
     if not recorded or recorded[2] != digest:
         return False
     try:
-        info = old.stat()
+        info = os.stat(old)
         if info.st_size != recorded[0] or info.st_mtime_ns != recorded[1]:
             return False
         try:

@@ -55,7 +55,7 @@ def test_killed_at_any_write_step_leaves_the_old_or_the_new_site(tmp_path):
     assert build(new_content, tmp_path / "new-site", cache_dir=cache).ok
     old, new = tree_digest(tmp_path / "old-site"), tree_digest(tmp_path / "new-site")
     assert old != new
-    steps = len(new) - 1 + 3  # each file but the marker, then the marker, the exchange, the old tree's removal
+    steps = 1 + len(new) - 1 + 3  # the folders, each file but the marker, the marker, the exchange, the old tree's removal
     sample = sorted({1, 2, steps // 2, *range(steps - 4, steps + 1)})
     for step in sample:
         out = tmp_path / f"run-{step}" / "out"
