@@ -67,6 +67,8 @@ def build(
     `executor="dask://HOST:PORT"` a Dask cluster renders them instead.
     """
     content, output = Path(content), Path(output)
+    if output.is_symlink():  # `public -> /srv/www/site`: the site is replaced there, the link stays
+        output = output.resolve()
     problems = check_folders(content, output)
     if problems:
         return BuildResult(tuple(problems))

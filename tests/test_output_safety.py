@@ -163,3 +163,16 @@ def test_a_second_build_stops_cleanly_when_the_first_holds_the_output_too_long(t
     assert [p.code for p in result.problems] == ["output"] and "另一个 sitegen" in result.problems[0].message
     assert not out.exists()
     assert build(content, out).ok
+
+
+def test_an_output_that_is_a_symlink_is_replaced_where_it_points_and_the_link_stays(tmp_path):
+    content = write_tree(tmp_path / "content", files())
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "keep.txt").write_text("precious")
+    (tmp_path / "public").symlink_to(tmp_path / "www" / "site", target_is_directory=True)
+    assert build(content, tmp_path / "public").ok
+    assert build(content, tmp_path / "clean").ok
+    (content / "dongtan/finance/2026-10.yaml").write_text(EDITED, "utf-8")
+    assert build(content, tmp_path / "public").ok and build(content, tmp_path / "clean").ok
+    assert (tmp_path / "public").is_symlink() and tree_digest(tmp_path / "www" / "site") == tree_digest(tmp_path / "clean")
+    assert (tmp_path / "www" / "keep.txt").read_text() == "precious" and beside(tmp_path / "www" / "site") == []
