@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 
 import jinja2
 
-from . import atomic, ledger, records, urls
+from . import atomic, attachments, ledger, records, urls
 from .blobs import Blob, Blobs, Tampered
 from .output import OutputError, check_folders, check_marker, locked, publish, recover
 from .output import problem as output_problem
@@ -205,7 +205,7 @@ def _save_record(path: Path, key: str, output: VillageOutput) -> None:
         return  # the cache could not take its files: nothing to point the record at
     try:
         atomic.write_bytes(path, records.dumps((RECORD_VERSION, key, output)))
-    except OSError:
+    except (OSError, TypeError):  # TypeError: a model field the codec cannot record yet (a test catches it)
         pass  # a read-only or full cache costs speed next time, never the build
 
 
@@ -352,12 +352,16 @@ def build_village(
     links: dict[str, dict] = {}
     files: dict[str, Blob | bytes] = {}
     memos: dict[str, PageMemo] = {}
+    published, attachment_problems = attachments.publish_village(village, Path(content) / slug)
+    if has_errors(attachment_problems):
+        return VillageOutput((*problems, *attachment_problems))
+    files.update((path, store(path, data)) for path, data in published.items())
     try:
         if posters:
             from .render.posters import build_posters, page_links  # imports WeasyPrint: only when needed
 
             memo = previous.posters if previous else None
-            rendered, poster_problems = build_posters(site, theme, Path(cache), workers=1, base=base, memo=memo)
+            rendered, poster_problems = build_posters(site, theme, Path(cache), workers=1, base=base, memo=memo, images=published)
             printed, poster_memo = rendered.files, rendered.memo
             problems += poster_problems
             if has_errors(poster_problems):

@@ -62,6 +62,8 @@ def _plain(value: Any) -> Any:
         return value.value
     if isinstance(value, (tuple, list)):
         return [_plain(item) for item in value]
+    if isinstance(value, frozenset):
+        return sorted((_plain(item) for item in value), key=repr)  # one order, so records are deterministic
     if isinstance(value, dict):
         return {_key(key): _plain(item) for key, item in value.items()}
     if isinstance(value, Decimal):
@@ -109,7 +111,12 @@ def _decoder(kind: Any) -> Callable[[Any], Any]:
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         item = _decoder(args[0])
         return lambda value: tuple(item(v) for v in _list(kind, value))
-    if origin is tuple and all(arg in (str, int) for arg in args):  # (size, mtime, sha256): 70,000 of them
+    if kind is tuple:  # a bare tuple: a key path, of names and indexes
+        return _key_path
+    if origin is frozenset:
+        item = _decoder(args[0])
+        return lambda value: frozenset(item(v) for v in _list(kind, value))
+    if origin is tuple and args and all(arg in (str, int) for arg in args):  # (size, mtime, sha256): 70,000 of them
         return lambda value: _scalars(args, kind, value)
     if origin is tuple:
         items = [_decoder(arg) for arg in args]
@@ -177,6 +184,12 @@ def _fixed(items: list[Callable], kind: Any, value: Any) -> tuple:
     if type(value) is not list or len(value) != len(items):
         raise _fail(kind, value)
     return tuple(item(v) for item, v in zip(items, value))
+
+
+def _key_path(value: Any) -> tuple:
+    if type(value) is not list or any(type(v) not in (str, int) for v in value):
+        raise _fail(tuple, value)
+    return tuple(value)
 
 
 def _scalars(kinds: tuple[type, ...], kind: Any, value: Any) -> tuple:
