@@ -12,5 +12,12 @@ def write_bytes(path: Path, data: bytes) -> None:
     build stopped half-way leaves no truncated file (hidden names are skipped everywhere)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(path)
+    except BaseException:  # a full disk: no half-written temporary file stays behind
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise

@@ -4,19 +4,27 @@ Workers put each page or PDF here and hand back only its hash; the build then ha
 blobs into the output folder. So a village that did not change is never rendered again, even
 into a fresh output folder (a new CI checkout, a second preview folder): its files are linked.
 
-An output file and its blob share an inode. Blobs are recorded with their size and mtime, and
-one that no longer matches (an output file edited in place) is treated as missing, never served.
+The cache is untrusted (CI restores it from shared storage), and an output file shares its inode
+with its blob: so a blob is served only after its bytes were hashed and found to be what its name
+says. One that fails (tampered, truncated, edited in place through the output) counts as missing
+and its page is rendered again, never served.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import atomic
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+NO_LINKS = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP})  # then a copy will do
+_VERIFIED: set[tuple[int, int, int, int, int]] = set()  # (dev, ino, size, mtime, ctime) of files hashed
 
 
 @dataclass(frozen=True)
@@ -24,6 +32,10 @@ class Blob:
     sha256: str
     size: int
     mtime_ns: int
+
+    def __post_init__(self) -> None:
+        if not _SHA256.fullmatch(self.sha256) or self.size < 0:  # a name from a record becomes a path
+            raise ValueError(f"not a blob: {self.sha256!r}")
 
 
 class Blobs:
@@ -40,19 +52,53 @@ class Blobs:
         path = self.path(sha256)
         atomic.write_bytes(path, data)
         info = path.stat()
+        _VERIFIED.add(_identity(info))
         return Blob(sha256, info.st_size, info.st_mtime_ns)
 
     def intact(self, blob: Blob) -> bool:
+        """The blob is in the cache and its bytes hash to its name (a file is hashed again only after it changed)."""
+        return self._check(blob) is not None
+
+    def _check(self, blob: Blob) -> os.stat_result | None:
         try:
-            info = self.path(blob.sha256).stat()
+            with open(self.path(blob.sha256), "rb") as handle:
+                info = os.fstat(handle.fileno())
+                if info.st_size != blob.size:
+                    return None
+                if _identity(info) in _VERIFIED:
+                    return info
+                if hashlib.file_digest(handle, "sha256").hexdigest() != blob.sha256:
+                    return None
         except OSError:
-            return False
-        return info.st_size == blob.size and info.st_mtime_ns == blob.mtime_ns
+            return None
+        _VERIFIED.add(_identity(info))
+        return info
 
     def link(self, blob: Blob, target: Path) -> None:
-        """Make `target` hold the blob's bytes: a hard link, or a copy across file systems."""
+        """Make `target` hold the blob's verified bytes: a hard link, or a copy across file systems.
+        A blob that fails the check, or is swapped while being linked, raises `Tampered`."""
+        checked = self._check(blob)
+        if checked is None:
+            raise Tampered(blob.sha256)
         source = self.path(blob.sha256)
         try:
             os.link(source, target)
-        except OSError:
+        except OSError as exc:
+            if exc.errno not in NO_LINKS:
+                raise  # a full disk is not a reason to copy
             shutil.copyfile(source, target)
+            if hashlib.sha256(target.read_bytes()).hexdigest() != blob.sha256:
+                raise Tampered(blob.sha256) from None
+            return
+        linked = target.stat()
+        if (linked.st_dev, linked.st_ino, linked.st_size, linked.st_mtime_ns) != _identity(checked)[:4]:
+            raise Tampered(blob.sha256)
+
+
+class Tampered(Exception):
+    """A blob changed after it was checked: the build renders without the cache."""
+
+
+def _identity(info: os.stat_result) -> tuple[int, int, int, int, int]:
+    """Any write to the file changes its ctime, which no one can set back."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)

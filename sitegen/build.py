@@ -1,8 +1,8 @@
 """The build, as a checklist: fingerprint → load → validate → plan → render → write atomically.
 
-A failed build leaves the previous output untouched: everything is written into a sibling
-temporary folder that replaces the old one only when every file has been rendered. Files whose
-bytes did not change are hard-linked from the old output, so their mtimes stay and deploys
+A failed build leaves the previous output untouched: every page is rendered and every problem
+known before the first write, and the new site is then swapped in whole (`output.py`). Files
+whose bytes did not change are hard-linked from the old output, so their mtimes stay and deploys
 upload nothing for them; when no input changed at all, nothing is rendered or written.
 """
 
@@ -13,16 +13,16 @@ import datetime as dt
 import hashlib
 import multiprocessing
 import os
-import pickle
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import jinja2
 
-from . import atomic, attachments, ledger, urls
-from .blobs import Blob, Blobs
+from . import atomic, attachments, ledger, records, urls
+from .blobs import Blob, Blobs, Tampered
+from .output import OutputError, check_folders, check_marker, locked, publish, recover
+from .output import problem as output_problem
 from .loader import load_root, load_village
 from .problems import Problem, Severity, error, has_errors
 from .render import data as open_data
@@ -31,7 +31,7 @@ from .rules import check_content, check_site
 from .state import BuildState, Snapshot, folder_mtimes, load_state, save_state, snapshot
 
 PACKAGE = Path(__file__).resolve().parent
-RECORD_VERSION = 2  # of the village records in the cache: a record of another shape is not read
+RECORD_VERSION = 3  # of the village records in the cache: a record of another shape is not read
 VILLAGES_PER_WORKER = 8  # with posters, a worker process is replaced after this many villages
 
 
@@ -67,9 +67,36 @@ def build(
     `executor="dask://HOST:PORT"` a Dask cluster renders them instead.
     """
     content, output = Path(content), Path(output)
-    problems = list(_check_folders(content, output))
+    if output.is_symlink():  # `public -> /srv/www/site`: the site is replaced there, the link stays
+        output = output.resolve()
+    problems = check_folders(content, output)
     if problems:
         return BuildResult(tuple(problems))
+    try:
+        with locked(output):
+            try:
+                recover(output)
+            except OSError as exc:
+                return BuildResult((output_problem(output, exc),))
+            problems = check_marker(output)
+            if problems:
+                return BuildResult(tuple(problems))
+            return _build(content, output, theme_dir, posters, cache_dir, jobs, executor, record_urls)
+    except OutputError as exc:
+        return BuildResult((exc.problem,))
+
+
+def _build(
+    content: Path,
+    output: Path,
+    theme_dir: Path | None,
+    posters: bool,
+    cache_dir: str | Path | None,
+    jobs: int | None,
+    executor: str | None,
+    record_urls: bool,
+) -> BuildResult:
+    """The build itself, holding the output's lock."""
     cache = Path(cache_dir or os.environ.get("SITEGEN_CACHE") or ".sitegen-cache")
     theme_dir = theme_dir or default_theme()
     previous = load_state(cache, output)
@@ -86,21 +113,30 @@ def build(
 
     if intact and previous.inputs == fingerprint():
         return BuildResult(previous.warnings, len(previous.outputs), 0)
-    reuse = Reuse(inputs, previous if intact else None, inputs.digests_under((theme_dir / "templates").as_posix()))
-    produced = produce(content, theme_dir, posters, cache, reuse, jobs, executor)
-    files, problems = produced.files, produced.problems
-    if has_errors(problems):
-        return BuildResult(tuple(problems))
-    blobs = Blobs(cache)
-    if intact:
-        written, changed = write_in_place(output, files, blobs, previous)
-    else:
-        written, changed = write_atomically(output, files, blobs, previous)
+    templates = inputs.digests_under((theme_dir / "templates").as_posix())
+    produced = produce(content, theme_dir, posters, cache, Reuse(inputs, previous if intact else None, templates), jobs, executor)
+    if has_errors(produced.problems):
+        return BuildResult(tuple(produced.problems))
+    blobs, kept = Blobs(cache), previous.outputs if intact else {}
+    try:
+        try:
+            written, changed = publish(output, produced.files, blobs, kept)
+        except Tampered:  # a cached file changed after it was checked: render everything, trust nothing
+            produced = produce(content, theme_dir, posters, cache, Reuse(inputs, None, templates, trusted=False), jobs, executor)
+            if has_errors(produced.problems):
+                return BuildResult(tuple(produced.problems))
+            written, changed = publish(output, produced.files, blobs, kept)
+    except OSError as exc:
+        return BuildResult((*produced.problems, output_problem(output, exc)))
+    except Tampered:
+        message = "生成期间缓存文件被反复改动，本次未作改动；请确认没有别的程序在改 .sitegen-cache 后重新运行"
+        return BuildResult((*produced.problems, error(cache.as_posix(), 1, 1, "output", message)))
+    problems = list(produced.problems)
     if record_urls:
-        problems += ledger.write(content, ledger.read(content), produced.published)
+        problems += ledger.write(content, produced.published)
     warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
     save_state(cache, output, BuildState(fingerprint(), written, warnings, inputs.stats, folder_mtimes(output, written)))
-    return BuildResult(tuple(problems), len(files), changed)
+    return BuildResult(tuple(problems), len(produced.files), changed)
 
 
 @dataclass(frozen=True)
@@ -117,7 +153,7 @@ class VillageOutput:
     """What one village contributes: its problems, its files, and what the site-wide pages need."""
 
     problems: tuple[Problem, ...]
-    files: dict[str, Blob] = field(default_factory=dict)  # pages and PDFs, in the blob cache
+    files: dict[str, Blob | bytes] = field(default_factory=dict)  # pages and PDFs, in the blob cache (bytes if it is full)
     listing: Listing | None = None  # what the township index shows of the village
     sitemap: tuple[tuple[str, bool, dt.date | None], ...] = ()  # (path, noindex, updated)
     pages: dict[str, PageMemo] = field(default_factory=dict)  # page path → memo, for the next build
@@ -131,6 +167,7 @@ class Reuse:
     inputs: Snapshot
     previous: BuildState | None  # only when the output folder is exactly as that build left it
     templates: dict[str, str]  # page template name → sha256, as the snapshot found them
+    trusted: bool = True  # False: no village record is read (a cached file changed during the build)
 
     def unchanged(self, record: VillageOutput, blobs: Blobs) -> bool:
         """Its templates are as they were, and each of its files is in the output or the cache."""
@@ -145,23 +182,31 @@ class Reuse:
 
 def _record_file(cache: Path, content: Path, slug: str, posters: bool) -> Path:
     name = hashlib.sha256(f"{content.resolve()}\0{slug}\0{posters}".encode()).hexdigest()[:24]
-    return cache / "villages" / f"{name}.pickle"
+    return cache / "villages" / f"{name}.json"
 
 
 def _load_record(path: Path) -> tuple[str, VillageOutput] | None:
+    """A village's last result, if the file is one this version wrote: plain JSON checked against
+    the types (the cache is untrusted input), every output path inside the output folder."""
     try:
-        with open(path, "rb") as handle:
-            version, key, record = pickle.load(handle)
-        return (key, record) if version == RECORD_VERSION and isinstance(record, VillageOutput) else None
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        version, key, record = records.read(path, tuple[int, str, VillageOutput])
+    except (OSError, records.RecordError, ValueError):  # ValueError: a Blob whose name is not a sha256
         return None  # a damaged record costs a render, never a wrong page
+    return (key, record) if version == RECORD_VERSION and all(map(_inside, record.files)) else None
+
+
+def _inside(relative: str) -> bool:
+    """A path that stays in the output folder: no root, no `..`, no empty or hidden part."""
+    return all(part and not part.startswith(".") for part in relative.split("/")) and "\0" not in relative
 
 
 def _save_record(path: Path, key: str, output: VillageOutput) -> None:
+    if not all(isinstance(blob, Blob) for blob in output.files.values()):
+        return  # the cache could not take its files: nothing to point the record at
     try:
-        atomic.write_bytes(path, pickle.dumps((RECORD_VERSION, key, output), protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass  # a read-only cache costs speed next time, never the build
+        atomic.write_bytes(path, records.dumps((RECORD_VERSION, key, output)))
+    except (OSError, TypeError):  # TypeError: a model field the codec cannot record yet (a test catches it)
+        pass  # a read-only or full cache costs speed next time, never the build
 
 
 @dataclass(frozen=True)
@@ -196,7 +241,7 @@ def produce(
     base, keys = reuse.inputs.village_keys(content, slugs, skip=(theme_dir / "templates").as_posix())
     outputs: dict[str, VillageOutput] = {}
     previous: dict[str, VillageOutput] = {}
-    for slug in slugs:
+    for slug in slugs if reuse.trusted else ():
         record = _load_record(_record_file(cache, content, slug, posters))
         if record and record[0] == keys[slug] and reuse.unchanged(record[1], blobs):
             outputs[slug] = record[1]
@@ -250,7 +295,8 @@ def produce(
     files["sitemap.xml"] = sitemap(site.config.base_url, entries)
     files[open_data.feed_path()] = open_data.township_feed(site.config, listings, theme.strings)
     published = {urls.absolute(site.config.base_url, path.removesuffix("index.html")) for path in files if path.endswith("index.html")}
-    problems += ledger.removed(str(content), ledger.read(content), published)
+    recorded, unreadable = ledger.read(content)
+    problems += unreadable + ledger.removed(str(content), recorded, published)
     return Produced(files, sorted(problems), frozenset(published))
 
 
@@ -292,16 +338,19 @@ def build_village(
     old_files = previous.files if previous else {}
     old_pages = previous.pages if previous else {}
 
-    def store(path: str, data: bytes) -> Blob:
+    def store(path: str, data: bytes) -> Blob | bytes:
         old = old_files.get(path)
         if old and old.sha256 == hashlib.sha256(data).hexdigest() and blobs.intact(old):
             return old
-        return blobs.put(data)
+        try:
+            return blobs.put(data)
+        except OSError:  # a full or read-only cache: hand the bytes over instead
+            return data
 
     printed: dict[str, bytes] = {}
     poster_memo: dict[str, str] = {}
     links: dict[str, dict] = {}
-    files: dict[str, Blob] = {}
+    files: dict[str, Blob | bytes] = {}
     memos: dict[str, PageMemo] = {}
     published, attachment_problems = attachments.publish_village(village, Path(content) / slug)
     if has_errors(attachment_problems):
@@ -330,7 +379,11 @@ def build_village(
             memo = old_pages.get(page.path)
             if not (memo and memo.key == key and blobs.intact(memo.blob) and all(templates.get(n) == d for n, d in memo.templates)):
                 data, names = render_page(theme, site, page)
-                memo = PageMemo(key, tuple(sorted((name, templates.get(name, "")) for name in names)), store(page.file, data))
+                stored = store(page.file, data)
+                if not isinstance(stored, Blob):
+                    files[page.file] = stored
+                    continue
+                memo = PageMemo(key, tuple(sorted((name, templates.get(name, "")) for name in names)), stored)
             memos[page.path] = memo
             files[page.file] = memo.blob
     except jinja2.TemplateError as exc:
@@ -391,127 +444,6 @@ def sitemap(base_url: str, entries: list[tuple[str, bool, dt.date | None]]) -> b
         lines.append(f"<url><loc>{escape(urls.absolute(base_url, path))}</loc>{lastmod}</url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def write_atomically(
-    output: Path, files: dict[str, bytes | Blob], blobs: Blobs, previous: BuildState | None = None
-) -> tuple[dict[str, list], int]:
-    """Write into a sibling folder, then swap it in; the old output is removed only after the swap.
-
-    A file whose bytes the previous build wrote, still untouched, is hard-linked instead of
-    rewritten, keeping its mtime; a blob is linked from the cache. Returns what was written
-    (path → [size, mtime_ns, sha256]) and how many files got new bytes.
-    """
-    output = output.absolute()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = output.with_name(f".{output.name}.new-{os.getpid()}")
-    retired = output.with_name(f".{output.name}.old-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    reusable = previous.outputs if previous else {}
-    written: dict[str, list] = {}
-    changed = 0
-    try:
-        for relative in sorted(files):
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            data = files[relative]
-            digest = _digest(data)
-            if not _link_unchanged(output / relative, target, reusable.get(relative), digest):
-                _put(data, target, blobs)
-                changed += 1
-            info = target.stat()
-            written[relative] = [info.st_size, info.st_mtime_ns, digest]
-        if output.exists():
-            output.rename(retired)
-        staging.rename(output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if retired.exists() and not output.exists():
-            retired.rename(output)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
-    return written, changed
-
-
-def write_in_place(
-    output: Path, files: dict[str, bytes | Blob], blobs: Blobs, previous: BuildState
-) -> tuple[dict[str, list], int]:
-    """Update an output folder that is exactly as the previous build left it: write the changed
-    files (each to a temporary name, then renamed), remove the ones no longer made, touch nothing else.
-
-    Every page was rendered and every problem known before this runs, so a failed build never
-    gets here; at county scale this saves creating and removing some 30,000 folders per build.
-    """
-    written: dict[str, list] = {}
-    changed = 0
-    for relative in sorted(files):
-        data = files[relative]
-        digest = _digest(data)
-        recorded = previous.outputs.get(relative)
-        if recorded and recorded[2] == digest:
-            written[relative] = recorded
-            continue
-        target = output / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        temporary.unlink(missing_ok=True)
-        _put(data, temporary, blobs)
-        temporary.replace(target)
-        info = target.stat()
-        written[relative] = [info.st_size, info.st_mtime_ns, digest]
-        changed += 1
-    for relative in sorted(previous.outputs.keys() - files.keys()):
-        stale = output / relative
-        stale.unlink(missing_ok=True)
-        for folder in stale.parents:
-            if folder == output or any(folder.iterdir()):
-                break
-            folder.rmdir()
-    return written, changed
-
-
-def _digest(data: bytes | Blob) -> str:
-    return data.sha256 if isinstance(data, Blob) else hashlib.sha256(data).hexdigest()
-
-
-def _put(data: bytes | Blob, target: Path, blobs: Blobs) -> None:
-    if isinstance(data, Blob):
-        blobs.link(data, target)
-    else:
-        target.write_bytes(data)
-
-
-def _link_unchanged(old: Path, new: Path, recorded: list | None, digest: str) -> bool:
-    """Hard-link `old` to `new` when it still holds exactly the bytes `digest` names."""
-    if not recorded or recorded[2] != digest:
-        return False
-    try:
-        info = old.stat()
-        if info.st_size != recorded[0] or info.st_mtime_ns != recorded[1]:
-            return False
-        try:
-            os.link(old, new)
-        except OSError:  # a file system without hard links: a copy keeps the mtime too
-            shutil.copy2(old, new)
-        return True
-    except OSError:  # gone: write it instead
-        return False
-
-
-def _check_folders(content: Path, output: Path) -> list[Problem]:
-    """Refuse an output folder whose replacement would destroy content or an unrelated folder."""
-    shown = output.as_posix()
-    content_abs, output_abs = content.resolve(), output.resolve()
-    if output_abs == content_abs or output_abs in content_abs.parents or content_abs in output_abs.parents:
-        return [error(shown, 1, 1, "output", "输出文件夹不能是内容文件夹本身，也不能包含它或在它里面")]
-    if output_abs == Path.cwd().resolve() or output_abs == Path.home().resolve() or output_abs == Path("/"):
-        return [error(shown, 1, 1, "output", "输出文件夹不能是当前文件夹或主目录，请用单独的文件夹（如 output）")]
-    if output.is_dir() and any(output.iterdir()):
-        if not ((output / "index.html").is_file() and (output / "sitemap.xml").is_file()):
-            return [error(shown, 1, 1, "output", "输出文件夹已存在且不是 sitegen 生成的网站；为免误删，请换一个文件夹或先清空它")]
-    elif output.exists() and not output.is_dir():
-        return [error(shown, 1, 1, "output", "输出路径已存在且不是文件夹")]
-    return []
 
 
 def _template_problem(exc: jinja2.TemplateError, theme: Theme) -> Problem:

@@ -10,12 +10,14 @@ printed code, is caught as well.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 from pathlib import Path
 
 from . import atomic, urls
 from .model import Site
 from .problems import Problem, error, warning
+from .source import decode
 
 LEDGER = "published-urls.txt"
 HEADER = (
@@ -24,13 +26,29 @@ HEADER = (
 )
 
 
-def read(content: Path) -> dict[str, int]:
-    """URL → line number, from the ledger in `content` (empty when there is none yet)."""
+def read(content: Path) -> tuple[dict[str, int], list[Problem]]:
+    """URL → line number, from the ledger in `content` (empty when there is none yet), or an
+    `encoding` error when it cannot be read: an unreadable ledger is never taken for an empty one."""
+    text, problems = _text(content / LEDGER)
+    if text is None:
+        return {}, problems
+    return {line.strip(): number for number, line in enumerate(text.splitlines(), 1) if _is_url(line)}, []
+
+
+def _text(path: Path) -> tuple[str | None, list[Problem]]:
+    """The ledger's text ("" when there is none), or the located problem that stops the build."""
     try:
-        text = (content / LEDGER).read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return {}
-    return {line.strip(): number for number, line in enumerate(text.splitlines(), 1) if line.strip() and not line.startswith("#")}
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return "", []
+    except OSError as exc:
+        reason = "没有读取权限" if exc.errno in (errno.EACCES, errno.EPERM) else f"系统错误 {errno.errorcode.get(exc.errno, exc.errno)}"
+        return None, [error(path.as_posix(), 1, 1, "encoding", f"无法读取已公开网址清单（{reason}）；请修复后重新运行，清单不会被改写")]
+    return decode(raw, path.as_posix())
+
+
+def _is_url(line: str) -> bool:
+    return bool(line.strip()) and not line.startswith("#")
 
 
 def site_urls(site: Site) -> set[str]:
@@ -60,18 +78,36 @@ def removed(content: str, recorded: dict[str, int], published: set[str]) -> list
     ]
 
 
-def write(content: Path, recorded: dict[str, int], published: set[str]) -> list[Problem]:
-    """Add new URLs (sorted), atomically; an unchanged ledger is not rewritten. The site is built
-    by then, so a ledger that cannot be written is a warning, and the next build tries again."""
-    if published <= recorded.keys():
-        return []
-    text = HEADER + "".join(f"{url}\n" for url in sorted(recorded.keys() | published))
+def write(content: Path, published: set[str]) -> list[Problem]:
+    """Add new URLs, atomically, keeping every line already there byte for byte (new URLs go
+    where they sort); an unchanged ledger is not rewritten, and one that cannot be read is never
+    rewritten. The site is built by then, so a ledger that cannot be written is a warning, and
+    the next build tries again."""
     target = content / LEDGER
+    text, problems = _text(target)
+    if text is None:
+        return problems
+    lines = text.splitlines(keepends=True) or [HEADER]
+    new = sorted(published - {line.strip() for line in lines if _is_url(line)})
+    if not new:
+        return []
+    if not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    merged: list[str] = []
+    for line in lines:
+        while new and _is_url(line) and new[0] < line.strip():
+            merged.append(new.pop(0) + "\n")
+        merged.append(line)
+    merged += [url + "\n" for url in new]
     try:
-        atomic.write_bytes(target, text.encode("utf-8"))
+        atomic.write_bytes(target, "".join(merged).encode("utf-8"))
     except OSError as exc:
-        return [warning(target.as_posix(), 1, 1, "url-ledger", f"无法写入已公开网址清单（{exc.strerror}），新网址未记录")]
+        return [warning(target.as_posix(), 1, 1, "url-ledger", f"无法写入已公开网址清单（{_reason(exc)}），新网址未记录")]
     return []
+
+
+def _reason(exc: OSError) -> str:
+    return {errno.ENOSPC: "磁盘已满", errno.EROFS: "磁盘是只读的", errno.EACCES: "没有写入权限"}.get(exc.errno, f"系统错误 {errno.errorcode.get(exc.errno, exc.errno)}")
 
 
 def digest(content: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import posixpath
 from pathlib import Path
 
@@ -139,7 +140,7 @@ def test_check_finds_a_vanishing_url_without_rendering(tmp_path):
 
 
 def test_the_example_ledger_is_exactly_what_the_example_publishes(example_site):
-    assert set(ledger.read(EXAMPLE)) == ledger.site_urls(example_site)
+    assert set(ledger.read(EXAMPLE)[0]) == ledger.site_urls(example_site)
 
 
 def test_a_village_that_fails_to_load_is_not_reported_as_removed(tmp_path):
@@ -162,3 +163,51 @@ def test_the_build_after_recording_is_a_no_op_and_a_hand_edit_of_the_ledger_is_c
         handle.write(BASE + "dongtan/major/never/\n")
     result = build(content, out, posters=False, cache_dir=tmp_path / "cache")
     assert [(p.code, p.line) for p in result.problems] == [("url-removed", len((content / LEDGER).read_text("utf-8").splitlines()))]
+
+
+def test_a_ledger_with_a_bad_byte_stops_check_and_build_and_is_never_rewritten_shorter(tmp_path):
+    content, out = write_tree(tmp_path / "content", files()), tmp_path / "out"
+    assert build(content, out, posters=False, cache_dir=tmp_path / "cache").ok
+    published = tree_digest(out)
+    lines = (content / LEDGER).read_bytes().splitlines(keepends=True)
+    lines[3] = lines[3].replace(b"dongtan", b"dong\xfftan")  # one bad byte, in the fourth line
+    damaged = b"".join(lines)
+    (content / LEDGER).write_bytes(damaged)
+    (content / "dongtan/major/2026-road.md").unlink()  # would be url-removed, if the ledger were read as empty
+    expected = ((content / LEDGER).as_posix(), 4, lines[3].index(b"\xff") + 1, "encoding")
+    _, checked = check_content(content)
+    assert [(p.path, p.line, p.col, p.code) for p in checked if p.code == "encoding"] == [expected]
+    result = build(content, out, posters=False, cache_dir=tmp_path / "cache")
+    assert not result.ok and expected in [(p.path, p.line, p.col, p.code) for p in result.problems]
+    assert (content / LEDGER).read_bytes() == damaged and tree_digest(out) == published
+
+
+def test_a_ledger_that_cannot_be_read_is_an_error_not_an_empty_ledger(tmp_path, monkeypatch):
+    content, out = write_tree(tmp_path / "content", files()), tmp_path / "out"
+    assert build(content, tmp_path / "first", posters=False, cache_dir=tmp_path / "cache").ok
+    before = (content / LEDGER).read_bytes()
+    read_bytes = Path.read_bytes
+
+    def denied(path: Path) -> bytes:  # tests run as root, so chmod would not stop the read
+        if path.name == LEDGER:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    result = build(content, out, posters=False, cache_dir=tmp_path / "cache")
+    assert not result.ok and [(p.code, p.path) for p in result.problems] == [("encoding", (content / LEDGER).as_posix())]
+    assert "没有读取权限" in result.problems[0].message and not out.exists()
+    monkeypatch.undo()
+    assert (content / LEDGER).read_bytes() == before
+
+
+def test_adding_urls_keeps_every_line_of_the_ledger(tmp_path):
+    content, out = write_tree(tmp_path / "content", files()), tmp_path / "out"
+    assert build(content, out, posters=False, cache_dir=tmp_path / "cache").ok
+    old = (content / LEDGER).read_text("utf-8").replace(BASE + ROAD + "\n", "")  # so one URL is new again
+    old = old.replace(BASE + "\n", BASE + "\n# 2026-10 乡政府审核后公开\n\n", 1)
+    (content / LEDGER).write_text(old, "utf-8")
+    assert build(content, out, posters=False, cache_dir=tmp_path / "cache").ok
+    now = (content / LEDGER).read_text("utf-8").splitlines(keepends=True)
+    assert [line for line in now if line != BASE + ROAD + "\n"] == old.splitlines(keepends=True)
+    assert ledger_urls(content) == sorted(ledger_urls(content))

@@ -26,6 +26,8 @@ def check_content(content: str | Path) -> tuple[Site | None, list[Problem]]:
     site, problems = load_site(content)
     if site is not None:
         problems = problems + check_site(site)
+    recorded, unreadable = ledger.read(Path(content))
+    problems = problems + unreadable
     if site is not None and not has_errors(problems):  # a village that failed to load is not a removed one
-        problems += ledger.removed(str(content), ledger.read(Path(content)), ledger.site_urls(site))
+        problems += ledger.removed(str(content), recorded, ledger.site_urls(site))
     return site, sorted(problems)

@@ -1,0 +1,239 @@
+"""Frozen dataclasses to and from plain JSON, checked against their type hints on the way back.
+
+The build cache comes back from shared CI storage, so it is untrusted input: it holds data, never
+code (no pickle), and what is read back is rebuilt only from the types the caller names. A value
+of the wrong type, an unknown field or class, a file that is too large, too deep or not JSON
+raises `RecordError`, and the caller ignores that record (a rebuild, never a wrong page).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+import types
+import typing
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+MAX_BYTES = 256 * 1024 * 1024  # a county's build state is ~15 MB; anything far larger is not ours
+_CLASS = "@"  # the key naming a subclass of the declared type (a finance statement in a `Disclosure` slot)
+_DECIMAL = re.compile(r"-?\d{1,30}(\.\d{1,10})?")
+
+
+class RecordError(ValueError):
+    """A cache entry that is not what this version of sitegen writes."""
+
+
+def dumps(value: Any) -> bytes:
+    """Compact JSON; dataclasses as objects, dates as ISO text, Decimals as their exact digits."""
+    return json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def read(path: Path, kind: Any) -> Any:
+    """The value of type `kind` in the JSON file `path`; `RecordError` (or OSError) if it is not one."""
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise RecordError(f"{path}: larger than {MAX_BYTES} bytes")
+    return loads(raw, kind)
+
+
+def loads(raw: bytes, kind: Any) -> Any:
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, too deep, a 5,000-digit number
+        raise RecordError(str(exc)) from None
+    try:
+        return _decoder(kind)(data)
+    except RecursionError:
+        raise RecordError("nested too deeply") from None
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return {_CLASS: type(value).__name__, **data}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    if isinstance(value, frozenset):
+        return sorted((_plain(item) for item in value), key=repr)  # one order, so records are deterministic
+    if isinstance(value, dict):
+        return {_key(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    raise TypeError(f"cannot record a {type(value).__name__}")
+
+
+def _key(key: Any) -> str:
+    if not isinstance(key, str):
+        raise TypeError("record keys are strings")
+    return key
+
+
+def _fail(kind: Any, value: Any) -> RecordError:
+    return RecordError(f"expected {getattr(kind, '__name__', kind)}, found {type(value).__name__}")
+
+
+@lru_cache(maxsize=None)
+def _decoder(kind: Any) -> Callable[[Any], Any]:
+    """One checking function per declared type, made once: a county's state has 70,000 entries."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if kind is Any:  # only Source.node, which a record never carries
+        return _exactly(type(None))
+    if kind in (str, bool, type(None)):
+        return _exactly(kind)
+    if kind is int:
+        return _exactly(int)  # not bool: True is an int to isinstance
+    if kind is bytes:  # bytes stand in for a blob only when the cache is full, and are never recorded
+        return _never
+    if kind is Decimal:
+        return _decimal
+    if kind is dt.date:
+        return _date
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return lambda value: _enum(kind, value)
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        return lambda value: _dataclass(kind, value)
+    if origin in (typing.Union, types.UnionType):
+        arms = [_decoder(arm) for arm in args]
+        return lambda value: _union(arms, kind, value)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = _decoder(args[0])
+        return lambda value: tuple(item(v) for v in _list(kind, value))
+    if kind is tuple:  # a bare tuple: a key path, of names and indexes
+        return _key_path
+    if origin is frozenset:
+        item = _decoder(args[0])
+        return lambda value: frozenset(item(v) for v in _list(kind, value))
+    if origin is tuple and args and all(arg in (str, int) for arg in args):  # (size, mtime, sha256): 70,000 of them
+        return lambda value: _scalars(args, kind, value)
+    if origin is tuple:
+        items = [_decoder(arg) for arg in args]
+        return lambda value: _fixed(items, kind, value)
+    if origin is list:
+        item = _decoder(args[0])
+        return lambda value: [item(v) for v in _list(kind, value)]
+    if origin is dict:
+        key, item = _decoder(args[0]), _decoder(args[1])
+        return lambda value: {key(k): item(v) for k, v in _dict(kind, value).items()}
+    raise TypeError(f"no record decoder for {kind!r}")
+
+
+def _exactly(kind: type) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if type(value) is not kind:
+            raise _fail(kind, value)
+        return value
+
+    return check
+
+
+def _never(value: Any) -> Any:
+    raise _fail(bytes, value)
+
+
+def _decimal(value: Any) -> Decimal:
+    if type(value) is not str or not _DECIMAL.fullmatch(value):
+        raise _fail(Decimal, value)
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        raise _fail(Decimal, value) from None
+
+
+def _date(value: Any) -> dt.date:
+    if type(value) is not str or len(value) != 10:
+        raise _fail(dt.date, value)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _fail(dt.date, value) from None
+
+
+def _enum(kind: type[Enum], value: Any) -> Enum:
+    try:
+        return kind(value)
+    except (ValueError, TypeError):
+        raise _fail(kind, value) from None
+
+
+def _list(kind: Any, value: Any) -> list:
+    if type(value) is not list:
+        raise _fail(kind, value)
+    return value
+
+
+def _dict(kind: Any, value: Any) -> dict:
+    if type(value) is not dict:
+        raise _fail(kind, value)
+    return value
+
+
+def _fixed(items: list[Callable], kind: Any, value: Any) -> tuple:
+    if type(value) is not list or len(value) != len(items):
+        raise _fail(kind, value)
+    return tuple(item(v) for item, v in zip(items, value))
+
+
+def _key_path(value: Any) -> tuple:
+    if type(value) is not list or any(type(v) not in (str, int) for v in value):
+        raise _fail(tuple, value)
+    return tuple(value)
+
+
+def _scalars(kinds: tuple[type, ...], kind: Any, value: Any) -> tuple:
+    if type(value) is not list or len(value) != len(kinds) or any(type(v) is not k for v, k in zip(value, kinds)):
+        raise _fail(kind, value)
+    return tuple(value)
+
+
+def _union(arms: list[Callable], kind: Any, value: Any) -> Any:
+    for arm in arms:
+        try:
+            return arm(value)
+        except RecordError:
+            continue
+    raise _fail(kind, value)
+
+
+def _dataclass(kind: type, value: Any) -> Any:
+    """The declared class or one of its subclasses (by name, among its subclasses only: no imports)."""
+    if type(value) is not dict:
+        raise _fail(kind, value)
+    name = value.get(_CLASS)
+    target = kind if name == kind.__name__ else _subclasses(kind).get(name)
+    if target is None:
+        raise RecordError(f"{name!r} is not a {kind.__name__}")
+    fields = _fields(target)
+    try:
+        return target(**{name: fields[name](item) for name, item in value.items() if name != _CLASS})
+    except KeyError as exc:
+        raise RecordError(f"unknown field {exc} in {target.__name__}") from None
+    except TypeError as exc:  # a required field missing
+        raise RecordError(str(exc)) from None
+
+
+@lru_cache(maxsize=None)
+def _subclasses(kind: type) -> dict[str, type]:
+    found: dict[str, type] = {}
+    for sub in kind.__subclasses__():
+        found[sub.__name__] = sub
+        found.update(_subclasses(sub))
+    return found
+
+
+@lru_cache(maxsize=None)
+def _fields(kind: type) -> dict[str, Callable[[Any], Any]]:
+    hints = typing.get_type_hints(kind)
+    return {f.name: _decoder(hints[f.name]) for f in dataclasses.fields(kind) if f.init}  # without "@": unknown

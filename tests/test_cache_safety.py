@@ -1,0 +1,111 @@
+"""The build cache is untrusted input (CI restores it from shared storage): whatever is in it, the
+output is the clean build's, and nothing in it ever runs."""
+
+from __future__ import annotations
+
+import errno
+import functools
+import json
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+from conftest import write_tree
+from sample import files
+from test_incremental import THEME
+from test_site import tree_digest
+
+import sitegen.atomic
+import sitegen.build
+
+build = functools.partial(sitegen.build.build, posters=False, record_urls=False, jobs=1)
+
+
+class Canary:
+    """Unpickling this creates a file: proof that the cache ran code."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (Path.write_text, (self.path, "ran"))
+
+
+def setup(tmp_path: Path) -> tuple[Path, Path, Path]:
+    content = write_tree(tmp_path / "content", files())
+    theme = tmp_path / "theme"
+    shutil.copytree(THEME, theme, ignore=shutil.ignore_patterns("*.ttf"))
+    return content, theme, tmp_path / "cache"
+
+
+def hostile_payloads(tmp_path: Path, valid: bytes):
+    """Crafted, damaged and foreign entries; those made from a valid record come last."""
+    yield "pickle", pickle.dumps(Canary(tmp_path / "canary"))
+    yield "absurd pickle", b"\x80\x04\x8d" + (2**62).to_bytes(8, "little") + b"x"  # BINUNICODE8 of 4 EiB
+    yield "garbage", os.urandom(4096)
+    yield "deep", b"[" * 200_000
+    yield "huge number", b"[" + b"9" * 100_000 + b"]"
+    record = json.loads(valid)
+    escaping = json.loads(valid)
+    files = escaping[2]["files"]
+    files["../../escaped.html"] = next(iter(files.values()))
+    wrong_types = json.loads(valid)
+    for blob in wrong_types[2]["files"].values():
+        blob["size"] = str(blob["size"])
+    foreign = [record[0], record[1], {**record[2], "@": "Popen"}]
+    yield "truncated", valid[: len(valid) // 2]
+    yield "escaping path", json.dumps(escaping).encode()
+    yield "wrong types", json.dumps(wrong_types).encode()
+    yield "foreign class", json.dumps(foreign).encode()
+    yield "not a sha256", valid.replace(next(iter(files.values()))["sha256"].encode(), b"../../../../etc/passwd")
+
+
+def test_nothing_in_any_cache_entry_runs_or_reaches_the_output(tmp_path):
+    content, theme, cache = setup(tmp_path)
+    assert build(content, tmp_path / "clean", theme, cache_dir=tmp_path / "clean-cache").ok
+    expected = tree_digest(tmp_path / "clean")
+    out = tmp_path / "out"
+    assert build(content, out, theme, cache_dir=cache).ok
+    entries = sorted((cache / "villages").iterdir()) + sorted((cache / "builds").iterdir())
+    assert len(entries) == 2
+    village_record = entries[0].read_bytes()
+    for name, payload in hostile_payloads(tmp_path, village_record):
+        for entry in entries:
+            entry.write_bytes(payload)
+        shutil.rmtree(out)
+        result = build(content, out, theme, cache_dir=cache)
+        assert result.ok, (name, result.problems)
+        assert tree_digest(out) == expected, name
+        assert not (tmp_path / "canary").exists(), f"{name}: the cache ran code"
+        assert not list(tmp_path.rglob("escaped.html")), name
+
+
+def test_a_same_size_tampered_blob_is_rendered_again_not_served(tmp_path):
+    content, theme, cache = setup(tmp_path)
+    assert build(content, tmp_path / "out", theme, cache_dir=cache).ok
+    expected = tree_digest(tmp_path / "out")
+    digest = expected["dongtan/finance/2026-10/index.html"]
+    blob = cache / "files" / digest[:2] / digest
+    info = blob.stat()
+    data = blob.read_bytes()
+    blob.unlink()  # a restored cache: its own inode, tampered, with the size and mtime recorded
+    blob.write_bytes(data.replace("本月收入".encode(), "本月支出".encode(), 1))
+    os.utime(blob, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert blob.stat().st_size == info.st_size and blob.read_bytes() != data
+    fresh = tmp_path / "fresh"
+    assert build(content, fresh, theme, cache_dir=cache).ok
+    assert tree_digest(fresh) == expected
+
+
+def test_a_cache_that_cannot_be_written_costs_speed_not_the_build(tmp_path, monkeypatch):
+    content, theme, cache = setup(tmp_path)
+    assert build(content, tmp_path / "clean", theme, cache_dir=tmp_path / "clean-cache").ok
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(sitegen.atomic, "write_bytes", full)
+    result = build(content, tmp_path / "out", theme, cache_dir=cache)
+    assert result.ok, result.problems
+    assert tree_digest(tmp_path / "out") == tree_digest(tmp_path / "clean")
