@@ -109,3 +109,22 @@ def test_a_cache_that_cannot_be_written_costs_speed_not_the_build(tmp_path, monk
     result = build(content, tmp_path / "out", theme, cache_dir=cache)
     assert result.ok, result.problems
     assert tree_digest(tmp_path / "out") == tree_digest(tmp_path / "clean")
+
+
+def test_a_tampered_poster_in_the_pdf_cache_is_rendered_again_not_printed(tmp_path):
+    content = write_tree(tmp_path / "content", files())
+    cache = tmp_path / "cache"
+    with_posters = functools.partial(sitegen.build.build, posters=True, record_urls=False, jobs=1, cache_dir=cache)
+    assert with_posters(content, tmp_path / "out").ok
+    expected = tree_digest(tmp_path / "out")
+    entries = sorted((cache / "posters").rglob("*.pdf"))
+    assert entries
+    for entry in entries:  # same size, one byte of the PDF changed: what a poisoned CI cache holds
+        data = bytearray(entry.read_bytes())
+        data[-40] ^= 0x01
+        entry.write_bytes(bytes(data))
+    for folder in ("villages", "builds", "files"):  # nothing but the PDF cache to build from
+        shutil.rmtree(cache / folder, ignore_errors=True)
+    fresh = tmp_path / "fresh"
+    assert with_posters(content, fresh).ok
+    assert tree_digest(fresh) == expected

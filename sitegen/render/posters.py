@@ -517,7 +517,12 @@ def _stylesheet(theme: Theme) -> Path:
 
 
 class Cache:
-    """PDFs by key in a folder that is safe to delete (`.sitegen-cache/posters/ab/abcdef….pdf`)."""
+    """PDFs by key in a folder that is safe to delete (`.sitegen-cache/posters/ab/abcdef….pdf`).
+
+    The cache is untrusted input (CI restores it from shared storage): each entry starts with the
+    sha256 of its PDF, checked on every read, so a damaged or tampered entry is rendered again,
+    never printed. (Forging a consistent entry needs write access to the cache and is documented.)
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root) / "posters"
@@ -527,14 +532,18 @@ class Cache:
 
     def get(self, key: str) -> bytes | None:
         try:
-            return self._path(key).read_bytes()
+            entry = self._path(key).read_bytes()
         except OSError:
             return None
+        digest, data = entry[:64], entry[65:]
+        if entry[64:65] != b"\n" or hashlib.sha256(data).hexdigest().encode() != digest:
+            return None
+        return data
 
     def put(self, key: str, data: bytes) -> None:
         """Write atomically, so a build stopped half-way never leaves a truncated PDF behind."""
         try:
-            atomic.write_bytes(self._path(key), data)
+            atomic.write_bytes(self._path(key), hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
         except OSError:  # a read-only or full disk costs speed next time, never the build
             pass
 
