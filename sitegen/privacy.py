@@ -25,11 +25,11 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
 # Patterns run on normalised text (see `text.normalise`). A number may have one separator
-# between any two digits (IDs: the checksum and birth date keep chance matches rare), 3-4-4
+# (a line break too: Markdown shows a soft break as a space) between any two digits (IDs: the checksum and birth date keep chance matches rare), 3-4-4
 # groups (mobiles) or groups (cards). It must not touch other digits, nor a decimal part
 # (13812345678.00 is an amount). Each starts in a lookahead, so every start is tried: a date
 # or voucher just before a number cannot swallow its first digits.
-_SEP = r"[ \t.\-\u00b7\u2010-\u2015\u2212\u2027\u30fb]"
+_SEP = r"(?:[ \t.\-\u00b7\u2010-\u2015\u2212\u2027\u30fb]|\r?\n)"
 _BEFORE = r"(?<![0-9])(?<![0-9]\.)"
 _AFTER = r"(?![0-9])(?!\.[0-9])"
 _ID18 = re.compile(_BEFORE + rf"(?=([1-9](?:{_SEP}?[0-9]){{16}}{_SEP}?[0-9Xx])(?![0-9Xx])(?!\.[0-9]))")
@@ -40,6 +40,16 @@ _MOBILE = re.compile(
 _CARD = re.compile(
     _BEFORE + rf"(?=([0-9]{{4}}(?:{_SEP}?[0-9]{{4}}){{3}}(?:{_SEP}?[0-9]{{1,3}})?|[0-9]{{6}}{_SEP}?[0-9]{{10,13}}){_AFTER})"
 )
+# Characters whose NFKC form holds an ASCII digit (full-width, superscript, circled…), as
+# computed from unicodedata (tests/test_reader_view.py checks this list against it).
+DIGIT_SOURCES = (
+    "0-9\u00b2\u00b3\u00b9\u00bc-\u00be\u2070\u2074-\u2079\u2080-\u2089\u2150-\u215f\u2189"
+    "\u2460-\u249b\u24ea\u3251-\u325f\u32b1-\u32cb\u3358-\u3370\u3378\u3379\u339f-\u33a6\u33a8"
+    "\u33af\u33e0-\u33fe\uff10-\uff19\U0001d7ce-\U0001d7ff\U0001f100-\U0001f10a\U0001fbf0-\U0001fbf9"
+)
+# A quick test on the raw text: eleven digit sources with at most 8 other characters between
+# neighbours (a separator, an invisible character, the rest of a `&#x33;` reference).
+_MAYBE = re.compile(rf"[{DIGIT_SOURCES}](?:[^{DIGIT_SOURCES}]{{0,8}}[{DIGIT_SOURCES}]){{10}}")
 _CANDIDATE = re.compile(rf"[0-9](?:{_SEP}?[0-9]){{10,}}")  # 11+ digits: anything above can match
 
 
@@ -88,6 +98,8 @@ class Finding:
 
 def find_personal_numbers(text: str) -> Iterator[Finding]:
     """Every unmasked ID, mobile or bank card number in `text` as a reader sees it, by raw offset."""
+    if len(text) < 11 or not _MAYBE.search(text):  # most texts: no eleven digits close together
+        return
     normalised = normalise(text)
     for finding in _find(normalised.text):
         yield dataclasses.replace(finding, offset=normalised.raw_offset(finding.offset))

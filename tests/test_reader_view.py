@@ -6,7 +6,9 @@ real `check` and `build`: both must refuse with the right code at the right line
 
 from __future__ import annotations
 
+import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -141,3 +143,21 @@ def test_no_personal_number_anywhere_in_the_built_township(built):
         if path.suffix == ".pdf":
             assert "村" in text, path  # pdftotext really read it
     assert seen["pdf"] > 0 and seen["html"] > 0 and seen.get("csv", 0) > 0
+
+
+def test_a_number_broken_over_two_markdown_lines_is_refused(tmp_path):
+    """Markdown shows a soft line break as a space: the reader sees one number."""
+    tree = tree_with("markdown-body", ID[:10] + "\n" + ID[10:])
+    assert_refused(tmp_path, tree, "markdown-body", "privacy-id", 17, 4)
+
+
+def test_the_quick_test_knows_every_character_that_reads_as_a_digit():
+    from sitegen.privacy import DIGIT_SOURCES
+
+    listed = re.compile(f"[{DIGIT_SOURCES}]")
+    for code in range(0x110000):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        reads_as_digit = bool(re.search("[0-9]", unicodedata.normalize("NFKC", char)))
+        assert bool(listed.match(char)) == reads_as_digit, f"U+{code:04X}"
