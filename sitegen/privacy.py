@@ -101,8 +101,30 @@ def find_personal_numbers(text: str) -> Iterator[Finding]:
     if len(text) < 11 or not _MAYBE.search(text):  # most texts: no eleven digits close together
         return
     normalised = normalise(text)
-    for finding in _find(normalised.text):
-        yield dataclasses.replace(finding, offset=normalised.raw_offset(finding.offset))
+    shown, origins = _unmark(normalised.text)
+    for finding in _find(shown):
+        yield dataclasses.replace(finding, offset=normalised.raw_offset(origins[finding.offset]))
+
+
+# Markdown emphasis or code marks around digits inside a number vanish on the page
+# (`3716**03**1965…` shows as one run of digits). Only a pair of the same marks counts: a mask
+# (`138****1234`) has no digits between its stars, and must not join what follows it.
+_MARKED_DIGITS = re.compile(r"(?<=[0-9])(\*{1,3}|_{1,3}|`+|~~|\\\*)([0-9](?:[^*_`~\\\n]{0,30}?[0-9])?)\1(?=[0-9])")
+
+
+def _unmark(text: str) -> tuple[str, list[int]]:
+    """`text` with marked digits unmarked, and the offset in `text` of each character kept."""
+    if not _MARKED_DIGITS.search(text):
+        return text, list(range(len(text)))
+    kept, origins, position = [], [], 0
+    for match in _MARKED_DIGITS.finditer(text):
+        for start, end in ((position, match.start()), match.span(2)):
+            kept.append(text[start:end])
+            origins.extend(range(start, end))
+        position = match.end()
+    kept.append(text[position:])
+    origins.extend(range(position, len(text)))
+    return "".join(kept), origins
 
 
 def _find(text: str) -> Iterator[Finding]:

@@ -41,6 +41,8 @@ TYPED = {
     "hex-references": ("".join(f"&#x{ord(c):x};" for c in ID), "privacy-id"),
     "zero-width-space": (ID[:6] + "\u200b" + ID[6:], "privacy-id"),
     "word-joiner-and-soft-hyphen": (ID[:4] + "\u2060" + ID[4:10] + "\u00ad" + ID[10:], "privacy-id"),
+    "markdown-emphasis": ("3716**03**1965`0312`0025", "privacy-id"),
+    "markdown-escaped-stars": ("138\\*5341\\*2345", "privacy-phone"),
     "card-groups-ideographic-spaces": (full_width("\u3000".join(CARD[i : i + 4] for i in range(0, 16, 4))), "privacy-bank"),
 }
 # form name → (inside a double-quoted YAML string, code): digits only once loaded
