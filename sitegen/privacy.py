@@ -11,6 +11,7 @@ invisible characters and separators inside do not make them another number. Mask
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Any, Iterable, Iterator
 
 from .problems import Problem, error
 from .source import Source
-from .text import line_col, normalise
+from .text import FORMAT_CHARACTERS, line_col, normalise
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -47,9 +48,12 @@ DIGIT_SOURCES = (
     "\u2460-\u249b\u24ea\u3251-\u325f\u32b1-\u32cb\u3358-\u3370\u3378\u3379\u339f-\u33a6\u33a8"
     "\u33af\u33e0-\u33fe\uff10-\uff19\U0001d7ce-\U0001d7ff\U0001f100-\U0001f10a\U0001fbf0-\U0001fbf9"
 )
-# A quick test on the raw text: eleven digit sources with at most 8 other characters between
-# neighbours (a separator, an invisible character, the rest of a `&#x33;` reference).
-_MAYBE = re.compile(rf"[{DIGIT_SOURCES}](?:[^{DIGIT_SOURCES}]{{0,8}}[{DIGIT_SOURCES}]){{10}}")
+# A quick test on the raw text, format characters removed: eleven digit sources with at most
+# 4 other characters (a separator, marks, the rest of a `&#x33;` reference) or a named
+# reference (`&nbsp;`) between neighbours.
+_GAP = rf"(?:[^{DIGIT_SOURCES}]{{0,4}}|&[A-Za-z]{{2,8}};)"
+_MAYBE = re.compile(rf"[{DIGIT_SOURCES}](?:{_GAP}[{DIGIT_SOURCES}]){{10}}")
+_APART = "\0" * 9  # joins texts: longer than any gap, so no number spans two of them
 _CANDIDATE = re.compile(rf"[0-9](?:{_SEP}?[0-9]){{10,}}")  # 11+ digits: anything above can match
 
 
@@ -98,7 +102,7 @@ class Finding:
 
 def find_personal_numbers(text: str) -> Iterator[Finding]:
     """Every unmasked ID, mobile or bank card number in `text` as a reader sees it, by raw offset."""
-    if len(text) < 11 or not _MAYBE.search(text):  # most texts: no eleven digits close together
+    if len(text) < 11 or not _MAYBE.search(FORMAT_CHARACTERS.sub("", text)):  # most texts
         return
     normalised = normalise(text)
     shown, origins = _unmark(normalised.text)
@@ -168,13 +172,23 @@ def _problem(path: str, line: int, col: int, finding: Finding) -> Problem:
 
 def scan(path: str, text: str) -> list[Problem]:
     """Located privacy problems in one file's text."""
-    return [_problem(path, *line_col(text, f.offset), f) for f in find_personal_numbers(text)]
+    return [_problem(path, *line_col(text, f.offset), f) for f in _raw_findings(text)]
+
+
+@functools.lru_cache(maxsize=4)
+def _raw_findings(text: str) -> tuple[Finding, ...]:
+    """A file's findings, kept for a moment: `scan_values` compares against the same text."""
+    return tuple(find_personal_numbers(text))
 
 
 def scan_values(source: Source, data: Any) -> list[Problem]:
     """Numbers that only the loaded values show (YAML escapes such as "\\x33" or an escaped line
     break become digits only when loaded), at the value's node; the raw scan reports the rest."""
-    seen = {(f.code, f.digits) for f in find_personal_numbers(source.text)}
+    texts: list[str] = []
+    _collect(data, texts)
+    if not _MAYBE.search(FORMAT_CHARACTERS.sub("", _APART.join(texts))):  # one quick pass, mostly
+        return []
+    seen = {(f.code, f.digits) for f in _raw_findings(source.text)}
     problems = []
     for keys, value in _strings(data, ()):
         for finding in find_personal_numbers(value):
@@ -182,6 +196,19 @@ def scan_values(source: Source, data: Any) -> list[Problem]:
                 seen.add((finding.code, finding.digits))
                 problems.append(_problem(source.path, *source.at(keys), finding))
     return problems
+
+
+def _collect(data: Any, texts: list[str]) -> None:
+    """Every string, key and integer in loaded YAML data, quickly (no key paths)."""
+    if isinstance(data, dict):
+        texts.extend(map(str, data))
+        for value in data.values():
+            _collect(value, texts)
+    elif isinstance(data, list):
+        for value in data:
+            _collect(value, texts)
+    elif isinstance(data, (str, int)) and not isinstance(data, bool):
+        texts.append(str(data))
 
 
 def _strings(data: Any, keys: tuple) -> Iterator[tuple[tuple, str]]:

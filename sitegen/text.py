@@ -17,6 +17,13 @@ from dataclasses import dataclass
 _REFERENCE = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,8};?|#[0-9]{1,10};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 # ASCII (but `&`) and the CJK Unified Ideographs are NFKC-stable and visible: copied in runs.
 _TOKEN = re.compile(_REFERENCE.pattern + r"|([^&\u0080-\u4dff\ua000-\U0010ffff]+)|.", re.DOTALL)
+# Unicode Cf (format characters), as computed from unicodedata (a test checks it): for quick
+# tests that must not be fooled by invisible characters, without a per-character loop.
+FORMAT_CHARACTERS = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
 _SURROGATE_ESCAPES = range(0xDC80, 0xDD00)  # os.fsdecode's stand-ins for undecodable bytes
 
 

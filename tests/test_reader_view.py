@@ -163,3 +163,17 @@ def test_the_quick_test_knows_every_character_that_reads_as_a_digit():
             continue
         reads_as_digit = bool(re.search("[0-9]", unicodedata.normalize("NFKC", char)))
         assert bool(listed.match(char)) == reads_as_digit, f"U+{code:04X}"
+
+
+def test_many_invisible_characters_between_digits_do_not_hide_a_number():
+    assert [f.code for f in find_personal_numbers("\u200b\u2060\u00ad\ufeff\u200c".join(ID))] == ["privacy-id"]
+
+
+def test_the_quick_test_knows_every_format_character():
+    from sitegen.text import FORMAT_CHARACTERS
+
+    for code in range(0x110000):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        assert bool(FORMAT_CHARACTERS.match(char)) == (unicodedata.category(char) == "Cf"), f"U+{code:04X}"

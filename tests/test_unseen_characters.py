@@ -93,7 +93,7 @@ def test_a_leading_byte_order_mark_is_fine(tmp_path):
 # --- file names -----------------------------------------------------------------------------
 
 FORGED = "x.md\n2026-10.yaml:1:1: error[finance-balance]: 伪造的问题"
-ODD_NAMES = [f"dongtan/major/{FORGED}", "dongtan/major/a\x1b[31mb.md", "dongtan/major/\u202edm.txt", "dongtan/affairs/2026-Q3/\u200bdibao2.md", "dongtan/fin\x0cance"]
+ODD_NAMES = [f"dongtan/major/{FORGED}", "dongtan/major/a\x1b[31mb.md", "dongtan/major/\u202edm.txt", "dongtan/affairs/2026-Q3/\u200bdibao2.md", "dongtan/fin\x0cance", "dongtan/..x\ny.md"]
 
 
 def printed_lines(capsys, argv: list[str]) -> tuple[int, list[str]]:
@@ -114,6 +114,7 @@ def test_odd_file_names_are_slug_errors_one_printed_line_each(tmp_path, capsys):
             "dongtan/major/\\u202edm.txt",
             "dongtan/affairs/2026-Q3/\\u200bdibao2.md",
             "dongtan/fin\\x0cance",
+            "dongtan/..x\\ny.md",  # the `..` rule's own problem: escaped by Problem itself
         ]
     )
     code, lines = printed_lines(capsys, ["check", str(root)])
