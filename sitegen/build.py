@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 
 import jinja2
 
-from . import atomic, ledger, urls
+from . import atomic, attachments, ledger, urls
 from .blobs import Blob, Blobs
 from .loader import load_root, load_village
 from .problems import Problem, Severity, error, has_errors
@@ -303,12 +303,16 @@ def build_village(
     links: dict[str, dict] = {}
     files: dict[str, Blob] = {}
     memos: dict[str, PageMemo] = {}
+    published, attachment_problems = attachments.publish_village(village, Path(content) / slug)
+    if has_errors(attachment_problems):
+        return VillageOutput((*problems, *attachment_problems))
+    files.update((path, store(path, data)) for path, data in published.items())
     try:
         if posters:
             from .render.posters import build_posters, page_links  # imports WeasyPrint: only when needed
 
             memo = previous.posters if previous else None
-            rendered, poster_problems = build_posters(site, theme, Path(cache), workers=1, base=base, memo=memo)
+            rendered, poster_problems = build_posters(site, theme, Path(cache), workers=1, base=base, memo=memo, images=published)
             printed, poster_memo = rendered.files, rendered.memo
             problems += poster_problems
             if has_errors(poster_problems):

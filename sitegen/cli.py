@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text", help="问题的输出格式")
 
     privacy = commands.add_parser("privacy", help="检查文件中是否有身份证号、手机号、银行卡号（供 pre-commit 使用）")
-    privacy.add_argument("files", nargs="*", type=Path, help="要检查的文件")
+    privacy.add_argument("files", nargs="*", type=Path, help="要检查的文件或文件夹（文件夹里的文件逐个检查，包括文件名）")
 
     serve = commands.add_parser("serve", help="在本机预览网站，修改后自动重新生成并刷新")
     serve.add_argument("content", nargs="?", default="content", help="内容文件夹（默认 content）")
@@ -74,9 +74,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"已生成 {result.files} 个文件到 {args.output}/，其中 {result.written} 个有变化", file=sys.stderr)
             return 0
         if args.command == "privacy":
-            from .privacy import scan_files
+            from .attachments import privacy_scan
 
-            problems = scan_files(args.files)
+            problems = privacy_scan(args.files)
             _report(problems, "text")
             return 1 if problems else 0
         from .serve import serve

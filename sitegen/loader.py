@@ -7,6 +7,7 @@ slugs are ASCII; nothing may lead outside the content folder.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import os
 import re
 from dataclasses import dataclass
@@ -32,12 +33,13 @@ from .model import (
     Village,
     Withdrawal,
 )
-from . import characters, privacy
+from . import attachments, characters, privacy
 from .problems import Problem, error
 from .profile import PROFILE, apply, baseline
-from .source import Source, decode, parse_yaml, split_front_matter
+from .source import Source, decode, parse_yaml, read_capped, split_front_matter, too_large
 from .text import escape_unprintable
 
+_UNREADABLE = {errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限", errno.EISDIR: "这是一个文件夹", errno.ELOOP: "循环链接", errno.ENOENT: "文件不存在"}
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
 MONTH = r"\d{4}-(0[1-9]|1[0-2])"
 QUARTER = r"\d{4}-Q[1-4]"
@@ -95,6 +97,7 @@ def _table(ctx: s.Ctx, value: Any, keys: tuple) -> Any:
             "rows": s.opt(s.list_of(s.list_of(s.cell)), ()),
         },
         "表格 tables",
+        whole=True,
     )
     if values is s.INVALID:
         return values
@@ -221,9 +224,12 @@ class _Loader:
 
     def read_text(self, path: Path) -> str | None:
         try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            self.problem(path, "encoding", f"无法读取文件（{exc.strerror}）")
+            raw = read_capped(path)
+        except OSError as exc:  # the reason in Chinese: strerror is English
+            self.problem(path, "encoding", f"无法读取文件（{_UNREADABLE.get(exc.errno, '系统拒绝读取')}），请检查文件权限或重新保存")
+            return None
+        if too_large(raw, self.display(path)):
+            self.problems.extend(too_large(raw, self.display(path)))
             return None
         text, problems = decode(raw, self.display(path))
         self.problems.extend(problems)
@@ -234,16 +240,15 @@ class _Loader:
         self.problems.extend(unseen)
         return None if characters.has_control(unseen) else text  # never into a page, nor to YAML
 
-    def read_yaml(self, path: Path, spec: dict, what: str) -> tuple[dict | None, Source | None]:
+    def read_yaml(self, path: Path, spec: dict, what: str, partial: bool = False) -> tuple[dict | None, Source | None]:
         text = self.read_text(path)
         if text is None:
             return None, None
         data, source, problems = parse_yaml(text, self.display(path))
         self.problems.extend(problems + privacy.scan_values(source, data))
-        if problems:
+        if _unparsed(problems):
             return None, source
-        values = s.fields(s.Ctx(source, self.problems), data, (), spec, what)
-        return (None if values is s.INVALID else values), source
+        return _convert(source, self.problems, data, spec, what, partial), source
 
     def read_markdown(self, path: Path, spec: dict, what: str) -> tuple[dict | None, Source | None, str, int]:
         text = self.read_text(path)
@@ -259,10 +264,25 @@ class _Loader:
         # rules may want the whole text (the node positions already count the front matter's offset)
         source = Source(source.path, text, source.node, source.line_offset)
         self.problems.extend(problems + privacy.scan_values(source, data))
-        if problems:
+        if _unparsed(problems):
             return None, source, body, body_line
-        values = s.fields(s.Ctx(source, self.problems), data, (), spec, what)
-        return (None if values is s.INVALID else values), source, body, body_line
+        return _convert(source, self.problems, data, spec, what, partial=True), source, body, body_line
+
+
+def _unparsed(problems: list[Problem]) -> bool:
+    """YAML that could not be parsed; a duplicate key (`schema`) keeps its first value and the
+    rest of the file is still checked."""
+    return any(p.code == "yaml-syntax" for p in problems)
+
+
+def _convert(source: Source, problems: list[Problem], data: Any, spec: dict, what: str, partial: bool) -> dict | None:
+    """A file's values by `spec`, or None. A disclosure is `partial`: its readable fields are
+    kept (and `unreadable` names the others) so every rule that can still judge it runs."""
+    ctx = s.Ctx(source, problems, partial=partial)
+    values = s.fields(ctx, data, (), spec, what)
+    if values is s.INVALID:
+        return None
+    return {**values, "unreadable": frozenset(ctx.unreadable)} if partial else values
 
 
 def _entries(folder: Path) -> list[os.DirEntry]:
@@ -354,7 +374,11 @@ def _skip_or_unsafe(loader: _Loader, path: Path, dirent: os.DirEntry) -> bool:
         loader.problems.append(error(where, 1, 1, "slug", f"文件名“{shown}”含有换行、控制字符、看不见的字符或无法识别的字节，请重新命名"))
         return True
     if dirent.is_symlink():
-        target = path.resolve()
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # a loop (a -> a, a -> b -> a) or a dangling link
+            loader.problem(path, "unknown-file", f"“{name}”是一个打不开的链接（循环链接或指向的文件不存在），请删除它")
+            return True
         if loader.root != target and loader.root not in target.parents:
             loader.problem(path, "slug", f"“{name}”是指向内容文件夹以外的链接，不允许")
             return True
@@ -366,7 +390,7 @@ def _load_village(loader: _Loader, folder: Path) -> Village | None:
     finance: list[FinanceStatement] = []
     affairs: list[AffairsItem] = []
     major: list[MajorMatter] = []
-    values, source = None, None
+    values, source, files = None, None, ()
     village_file = folder / "village.yaml"
     if village_file.is_file():
         values, source = loader.read_yaml(village_file, VILLAGE, "village.yaml")
@@ -377,14 +401,19 @@ def _load_village(loader: _Loader, folder: Path) -> Village | None:
         path = folder / dirent.name
         if _skip_or_unsafe(loader, path, dirent) or dirent.name == "village.yaml":
             continue
-        if dirent.name == "files" and dirent.is_dir():
-            continue
-        if dirent.name == "finance" and dirent.is_dir():
+        if dirent.name == attachments.FOLDER and dirent.is_symlink():
+            loader.problem(path, "slug", "files 文件夹不能是链接（符号链接），请放入真正的文件夹")
+        elif dirent.name == attachments.FOLDER and dirent.is_dir():
+            files, problems = attachments.scan_folder(path, loader.display)
+            loader.problems.extend(problems)
+        elif dirent.name == "finance" and dirent.is_dir():
             finance.extend(_load_finance(loader, path, slug))
         elif dirent.name == "affairs" and dirent.is_dir():
             affairs.extend(_load_affairs(loader, path, slug))
         elif dirent.name == "major" and dirent.is_dir():
             major.extend(_load_major(loader, path, slug))
+        elif dirent.name in ("finance", "affairs", "major", "files"):
+            loader.problem(path, "unknown-file", f"“{dirent.name}”应是一个文件夹，而这里是一个文件")
         else:
             loader.problem(path, "unknown-file", f"村文件夹里不应有“{dirent.name}”（只放 village.yaml、finance、affairs、major、files）")
 
@@ -397,6 +426,7 @@ def _load_village(loader: _Loader, folder: Path) -> Village | None:
         finance=tuple(sorted(finance, key=lambda f: f.period)),
         affairs=tuple(sorted(affairs, key=lambda a: (a.period, a.slug))),
         major=tuple(sorted(major, key=lambda m: (m.posted, m.slug))),
+        attachments=files,
         source=source,
         **values,
     )
@@ -408,10 +438,13 @@ def _load_finance(loader: _Loader, folder: Path, village: str) -> list[FinanceSt
         path = folder / dirent.name
         if _skip_or_unsafe(loader, path, dirent):
             continue
+        if dirent.is_dir():
+            loader.problem(path, "unknown-file", f"“{dirent.name}”是一个文件夹；finance 文件夹里只放按月命名的文件，如 2026-10.yaml")
+            continue
         if not (dirent.is_file() and re.fullmatch(MONTH + r"\.yaml", dirent.name)):
             loader.problem(path, "unknown-file", f"finance 文件夹里只放按月命名的文件，如 2026-10.yaml，不应有“{dirent.name}”")
             continue
-        values, source = loader.read_yaml(path, FINANCE, "财务收支公开")
+        values, source = loader.read_yaml(path, FINANCE, "财务收支公开", partial=True)
         if values is None:
             continue
         if not _period_matches(loader, values, source, dirent.name[:-5], f"文件名 {dirent.name}"):
@@ -462,7 +495,7 @@ def _load_major(loader: _Loader, folder: Path, village: str) -> list[MajorMatter
 
 def _period_matches(loader: _Loader, values: dict, source: Source, expected: str, where: str) -> bool:
     """The period written in a file must be the one its file or folder name says."""
-    if values["period"] == expected:
+    if values["period"] in (expected, None):  # None: unreadable, already reported
         return True
     line, col = source.at(("period",))
     loader.problems.append(error(source.path, line, col, "period-mismatch", f"period {values['period']} 与{where}不一致"))

@@ -52,11 +52,19 @@ class Disclosure:
     review: Review | None = None
     corrections: tuple[Correction, ...] = ()
     source: Source = field(compare=False, repr=False)
+    # key paths of fields that could not be read (each already reported); they hold their default
+    unreadable: frozenset[tuple] = field(default=frozenset(), compare=False, repr=False)
+
+    def readable(self, *keys) -> bool:
+        """Whether the value at `keys`, and everything in it, was read: a rule needing an
+        unreadable value skips itself, so the problems it would find wrongly are not reported."""
+        return not any(bad[: len(keys)] == keys or keys[: len(bad)] == bad for bad in self.unreadable)
 
     @property
     def published(self) -> bool:
-        """Only reviewed items are published; an item without review is a draft."""
-        return self.review is not None
+        """Only reviewed items are published; an item without review is a draft, and one with
+        an unreadable field is never published (nor glyph-checked: its texts are incomplete)."""
+        return self.review is not None and not self.unreadable
 
     @property
     def version(self) -> str:
@@ -237,6 +245,7 @@ class Village:
     finance: tuple[FinanceStatement, ...] = ()
     affairs: tuple[AffairsItem, ...] = ()
     major: tuple[MajorMatter, ...] = ()
+    attachments: tuple[str, ...] = ()  # every file under files/, by its name relative to that folder
     source: Source = field(compare=False, repr=False)
 
     @property
@@ -274,6 +283,7 @@ class Profile:
     finance_min_posting_days: int | None = None
     monthly_deadline: int = 15  # finance for a month is due by this day of the next month
     quarterly_deadline: int = 20  # quarterly items by this day of the quarter's next month
+    reviewers: tuple[str, ...] = ()  # permitted besides each village's supervisors (e.g. 镇经管站 李明)
 
     def item(self, code: str) -> CatalogueItem | None:
         return next((i for i in self.items if i.code == code), None)

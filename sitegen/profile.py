@@ -47,6 +47,7 @@ PROFILE = {
     "finance": s.opt(lambda c, v, k: s.fields(c, v, k, FINANCE_FIELDS, "finance"), {}),
     "procedure": s.opt(s.list_of(s.record(ProcedureStep, STEP_FIELDS, "程序步骤 procedure"), allow_empty=False)),
     "deadlines": s.opt(lambda c, v, k: s.fields(c, v, k, DEADLINE_FIELDS, "deadlines"), {}),
+    "reviewers": s.opt(s.names),
 }
 
 
@@ -59,6 +60,7 @@ def baseline() -> Profile:
         income_categories=tuple(data["finance"]["income"]),
         expense_categories=tuple(data["finance"]["expense"]),
         steps=tuple(ProcedureStep(**step) for step in data["procedure"]),
+        reviewers=tuple(data.get("reviewers") or ()),
     )
 
 
@@ -85,6 +87,7 @@ def apply(base: Profile, values: dict, ctx: s.Ctx) -> Profile:
         finance_min_posting_days=_first(finance.get("min_posting_days"), base.finance_min_posting_days),
         monthly_deadline=_first(deadlines.get("monthly"), base.monthly_deadline),
         quarterly_deadline=_first(deadlines.get("quarterly"), base.quarterly_deadline),
+        reviewers=tuple(values["reviewers"]) if values["reviewers"] is not None else base.reviewers,
     )
 
 

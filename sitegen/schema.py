@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
 
-from .money import MoneyError, parse_money
+from .money import MoneyError, number_issue, parse_money
 from .problems import Problem, error
-from .source import Keys, Source
+from .source import DATE_TEXT, Keys, Source
 
 
 class _Invalid:
@@ -29,8 +29,13 @@ INVALID: Any = _Invalid()
 
 @dataclass
 class Ctx:
+    """Where problems go. `partial`: records keep their readable fields (a bad one holds its default
+    and its key path is added to `unreadable`), so the rules over the rest still run."""
+
     source: Source
     problems: list[Problem]
+    partial: bool = False
+    unreadable: set = field(default_factory=set)
 
     def fail(self, keys: Keys, code: str, message: str, *, at_key: bool = False) -> Any:
         line, col = self.source.key_at(keys) if at_key else self.source.at(keys)
@@ -84,6 +89,8 @@ def cell(ctx: Ctx, value: Any, keys: Keys) -> Any:
 
 
 def date(ctx: Ctx, value: Any, keys: Keys) -> Any:
+    if isinstance(value, str) and DATE_TEXT.fullmatch(value):  # written as a date, but no such day
+        return ctx.fail(keys, "schema", f"{describe(keys)} 的日期 {value} 不存在，请检查月和日")
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         return ctx.fail(keys, "schema", f"{describe(keys)} 应为日期，格式 YYYY-MM-DD（如 2026-11-05），实际为{_shown(value)}")
     return value
@@ -91,7 +98,9 @@ def date(ctx: Ctx, value: Any, keys: Keys) -> Any:
 
 def count(ctx: Ctx, value: Any, keys: Keys) -> Any:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        return ctx.fail(keys, "schema", f"{describe(keys)} 应为人数（0 或正整数），实际为{_shown(value)}")
+        issue = number_issue(value) if isinstance(value, str) else None
+        why = f"：{issue}" if issue else ""
+        return ctx.fail(keys, "schema", f"{describe(keys)} 应为人数（0 或正整数）{why}，实际为{_shown(value)}")
     return value
 
 
@@ -182,32 +191,39 @@ def opt(convert: Converter, default: Any = None, name: str | None = None) -> Fie
     return Field(convert, default=default, name=name)
 
 
-def fields(ctx: Ctx, value: Any, keys: Keys, spec: dict[str, Field], what: str) -> dict[str, Any] | Any:
-    """Convert a mapping by `spec`: every unknown key, missing field and bad value is reported."""
+def fields(ctx: Ctx, value: Any, keys: Keys, spec: dict[str, Field], what: str, *, whole: bool = False) -> dict[str, Any] | Any:
+    """Convert a mapping by `spec`: every unknown key, missing field and bad value is reported.
+
+    A bad field makes the whole mapping INVALID, unless `ctx.partial` (and not `whole`): then it
+    holds its default (None for a required one) and is recorded in `ctx.unreadable`.
+    """
     if not isinstance(value, dict):
         return ctx.fail(keys, "schema", f"{what} 应为“键: 值”的一组内容，实际为{_shown(value)}")
     result: dict[str, Any] = {}
-    ok = True
+    bad: list[Keys] = []
     for key in value:
         if key not in spec:
             close = difflib.get_close_matches(key, list(spec), n=1, cutoff=0.6)
             hint = f"，是不是要写 {close[0]}？" if close else f"（可用的键：{'、'.join(spec)}）"
             ctx.fail(keys + (key,), "schema", f"{what} 中不认识的键 {key}{hint}", at_key=True)
-            ok = False
-    for key, field in spec.items():
-        attribute = field.name or key.replace("-", "_")
+    for key, spec_field in spec.items():
+        attribute = spec_field.name or key.replace("-", "_")
         if key not in value or value[key] is None:
-            if field.required:
+            if spec_field.required:
                 ctx.fail(keys, "schema", f"{what} 缺少必填字段 {key}", at_key=bool(keys))
-                ok = False
-            else:
-                result[attribute] = field.default
+                bad.append(keys + (key,))
+            result[attribute] = spec_field.default
             continue
-        converted = field.convert(ctx, value[key], keys + (key,))
+        converted = spec_field.convert(ctx, value[key], keys + (key,))
         if converted is INVALID:
-            ok = False
+            bad.append(keys + (key,))
+            converted = spec_field.default
         result[attribute] = converted
-    return result if ok else INVALID
+    unknown = any(key not in spec for key in value)
+    if ctx.partial and not whole:
+        ctx.unreadable.update(bad)
+        return result
+    return INVALID if bad or unknown else result
 
 
 def record(factory: Callable[..., Any], spec: dict[str, Field], what: str) -> Converter:

@@ -9,6 +9,10 @@ The published site has no JavaScript: only the preview server adds a one-line sc
 HTML it sends, which listens on `/__sitegen/events` (Server-Sent Events) and reloads the page
 when a build finishes. While the last build failed, every page is replaced by a Chinese list
 of the located problems, so fixing the file brings the site back by itself.
+
+Only requests whose Host header names this server (`127.0.0.1:PORT` or `localhost:PORT`) are
+answered: a page on another site can make the browser resolve its own name to 127.0.0.1 (DNS
+rebinding) and read drafts and 低保 lists through it; such a request names that other site.
 """
 
 from __future__ import annotations
@@ -120,12 +124,32 @@ def error_page(failure: str, token: str) -> bytes:
     )
 
 
+def forbidden_page() -> bytes:
+    """No reload hook and no file content: whoever sent a foreign Host learns nothing."""
+    body = "<h1>禁止访问</h1>\n<p>预览只供本机使用，请用地址栏里的 http://127.0.0.1:端口/ 打开。</p>\n"
+    return _document("禁止访问", body)
+
+
+def host_allowed(hosts: list[str], port: int) -> bool:
+    """Exactly one Host header naming 127.0.0.1 or localhost with this port (a browser omits :80)."""
+    if len(hosts) != 1:
+        return False
+    names = {f"127.0.0.1:{port}", f"localhost:{port}"}
+    if port == 80:
+        names |= {"127.0.0.1", "localhost"}
+    return hosts[0].strip().lower() in names
+
+
 def not_found_page(path: str, token: str) -> bytes:
     return _page("页面不存在", f"<h1>页面不存在</h1>\n<p>{html.escape(path)}</p>\n<p><a href=\"/\">返回首页</a></p>\n", token)
 
 
 def _page(title: str, body: str, token: str) -> bytes:
     """The server's own pages carry the reload hook too, so fixing the problem brings the site back."""
+    return inject(_document(title, body), token)
+
+
+def _document(title: str, body: str) -> bytes:
     document = (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -134,7 +158,7 @@ def _page(title: str, body: str, token: str) -> bytes:
         "h1{color:#a00}li{font-family:monospace;white-space:pre-wrap;margin:.4em 0}</style>\n"
         f"</head>\n<body>\n{body}</body>\n</html>\n"
     )
-    return inject(document.encode("utf-8"), token)
+    return document.encode("utf-8")
 
 
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
@@ -165,10 +189,30 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         super().__init__(*args, directory=self.root, **kwargs)
 
     def do_GET(self) -> None:
+        if not self._host_checked():
+            return
         if urlsplit(self.path).path == EVENTS:
             self._events()
         else:
             super().do_GET()
+
+    def do_HEAD(self) -> None:
+        if self._host_checked():
+            super().do_HEAD()
+
+    def _host_checked(self) -> bool:
+        """True when the Host header names this server; otherwise a 403 has been sent."""
+        if host_allowed(self.headers.get_all("Host") or [], self.server.server_address[1]):
+            return True
+        body = forbidden_page()
+        self.send_response(403)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        self.close_connection = True
+        return False
 
     def send_head(self):
         path = urlsplit(self.path).path

@@ -11,11 +11,12 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Iterable
 
 import yaml
 
+from . import syntax
 from .problems import Problem, error
 
 try:  # the C loader is ~5× faster; fall back where libyaml is missing
@@ -97,44 +98,56 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
-_TAB_MESSAGE = "不能用 Tab 键缩进或对齐，请改用空格"  # libyaml does not name the character; we look
-_YAML_MESSAGES = {
-    "mapping values are not allowed here": "这里不能出现冒号“:”（值里有冒号时请整体加引号）",
-    "could not find expected ':'": "缺少冒号“:”",
-    "found character that cannot start any token": "出现了不能作为开头的字符（值以 @ ` 等开头时请加引号）",
-    "did not find expected key": "缩进不一致或缺少“键:”",
-    "did not find expected '-' indicator": "列表项缩进不一致（每项以“- ”开头并对齐）",
-    "found undefined alias": "引用了未定义的别名（*）",
-    "expected <block end>, but found '-'": "列表项缩进不一致",
-    "found unexpected end of stream": "文件意外结束（引号或括号没有闭合）",
-    "found unknown escape character": "双引号里有不认识的转义字符（\\），请改用单引号",
-    "expected a single document in the stream": "一个文件只能有一个 YAML 文档（不要用 --- 分隔多段）",
-}
+MAX_BYTES = 1_000_000  # per content file: a year of daily entries is ~200 KB; more is a mistake
 
 
-def _translate(problem: str | None) -> str:
-    text = (problem or "").strip()
-    for english, chinese in _YAML_MESSAGES.items():
-        if text.startswith(english):
-            return chinese
-    return f"YAML 格式错误（{text}）" if text else "YAML 格式错误"
+def read_capped(path) -> bytes:
+    """A file's bytes, at most MAX_BYTES + 1 of them (enough to tell it is too large)."""
+    with open(path, "rb") as handle:
+        return handle.read(MAX_BYTES + 1)
+
+
+def too_large(raw: bytes, path: str) -> list[Problem]:
+    if len(raw) <= MAX_BYTES:
+        return []
+    return [error(path, 1, 1, "schema", f"文件太大（超过 {MAX_BYTES // 1_000_000} MB），一个公开文件不应这么大；请检查是否放错了文件")]
+
+
+def _syntax_error(path: str, text: str, line_offset: int, slips: list[syntax.Slip]) -> tuple[None, Source, list[Problem]]:
+    problems = [error(path, slip.line + line_offset, slip.col, "yaml-syntax", slip.message) for slip in slips]
+    return None, Source(path, text, None, line_offset), problems
 
 
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, Source, list[Problem]]:
     """Parse one YAML document. Returns (data or None, source, problems)."""
+    slips = syntax.indentation_slips(text)
+    depth, line, col = syntax.nesting_depth(text)
+    if depth > syntax.MAX_DEPTH:
+        slips.append(syntax.Slip(line, col, f"嵌套层数太多（超过 {syntax.MAX_DEPTH} 层），请检查括号“[”“{{”是否多写或没有闭合"))
+    if slips:
+        return _syntax_error(path, text, line_offset, slips)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
-        at_tab = bool(mark) and text[mark.index : mark.index + 1] == "\t"
-        message = _TAB_MESSAGE if at_tab else _translate(exc.problem)
-        return None, Source(path, text, None, line_offset), [error(path, line, col, "yaml-syntax", message)]
+        slips = syntax.colon_slips(text)
+        if not slips:
+            context = exc.context_mark
+            context_char = text[context.index : context.index + 1] if context else ""
+            problem = exc.problem_mark
+            problem_char = text[problem.index : problem.index + 1] if problem else ""
+            line_text = text.splitlines()[problem.line] if problem and problem.line < len(text.splitlines()) else ""
+            message, at_context = syntax.explain(exc.problem, exc.context, context_char, problem_char, line_text)
+            mark = context if at_context and context else exc.problem_mark or context
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            slips = [syntax.Slip(line, col, message)]
+        return _syntax_error(path, text, line_offset, slips)
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         position = getattr(exc, "position", 0) or 0
-        line = text.count("\n", 0, position) + 1 + line_offset
+        line = text.count("\n", 0, position) + 1
         col = position - (text.rfind("\n", 0, position) + 1) + 1
-        return None, Source(path, text, None, line_offset), [error(path, line, col, "yaml-syntax", "文件含有不允许的控制字符")]
+        return _syntax_error(path, text, line_offset, [syntax.Slip(line, col, "文件含有不允许的控制字符")])
+    except RecursionError:  # pragma: no cover - nesting_depth refuses such files first
+        return _syntax_error(path, text, line_offset, [syntax.Slip(1, 1, "嵌套层数太多，请检查括号")])
     source = Source(path, text, node, line_offset)
     if node is None:
         return None, source, []
@@ -143,8 +156,11 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, Source,
     return data, source, builder.problems
 
 
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)\.[0-9]+")
+DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")  # a plain scalar written as a date
+_CONSTANTS = {"true": True, "false": False, "null": None, "~": None, "": None}
+_MAX_NUMBER_CHARS = 1000  # longer digit runs stay text (Python refuses int() of 4,300+ digits)
 
 
 class _Builder:
@@ -155,17 +171,19 @@ class _Builder:
         self.line_offset = line_offset
         self.problems: list[Problem] = []
         self._seen: set[int] = set()
-        self._constructor = yaml.constructor.SafeConstructor()
 
     def _problem(self, node, code: str, message: str) -> None:
         line, col = node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
         self.problems.append(error(self.path, line, col, code, message))
 
-    def build(self, node) -> Any:
+    def build(self, node, depth: int = 0) -> Any:
         if id(node) in self._seen:
             self._problem(node, "yaml-syntax", "不支持 YAML 锚点和别名（& 和 *），请把内容直接写出来")
             return None
         self._seen.add(id(node))
+        if depth > syntax.MAX_DEPTH:
+            self._problem(node, "yaml-syntax", f"嵌套层数太多（超过 {syntax.MAX_DEPTH} 层），请检查缩进")
+            return None
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -176,36 +194,31 @@ class _Builder:
                 if key in result:
                     self._problem(key_node, "schema", f"键 {key} 重复出现，每个键只能写一次")
                     continue
-                result[key] = self.build(value_node)
+                result[key] = self.build(value_node, depth + 1)
             return result
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item) for item in node.value]
+            return [self.build(item, depth + 1) for item in node.value]
         return self._scalar(node)
 
     def _scalar(self, node) -> Any:
-        tag = node.tag
-        if tag == "tag:yaml.org,2002:str":
-            return node.value
-        if tag == "tag:yaml.org,2002:float":
+        """A plain scalar is read from its text by YAML 1.2 core rules or stricter, never by
+        PyYAML's 1.1 resolver (0100 is not 64, 1:30 not 90); quoted and block text stays text."""
+        value = node.value
+        if node.style not in (None, "") or len(value) > _MAX_NUMBER_CHARS:  # libyaml: "" is plain
+            return value
+        if value in _CONSTANTS:
+            return _CONSTANTS[value]
+        if _INT.fullmatch(value):
+            return int(value)
+        if _DECIMAL.fullmatch(value):
+            return Decimal(value)
+        match = DATE_TEXT.fullmatch(value)
+        if match:
             try:
-                return Decimal(node.value.replace("_", ""))
-            except InvalidOperation:
-                return node.value
-        if tag == _TIMESTAMP_TAG:
-            match = _DATE_RE.fullmatch(node.value)
-            try:
-                if match:
-                    return dt.date(*map(int, match.groups()))
-                return self._constructor.construct_yaml_timestamp(node)
-            except ValueError:
-                self._problem(node, "schema", f"日期 {node.value} 不存在，请检查月和日")
-                return None
-        if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"):
-            try:
-                return self._constructor.construct_object(node)
-            except (ValueError, yaml.YAMLError):
-                return node.value
-        return node.value
+                return dt.date(*map(int, match.groups()))
+            except ValueError:  # 2026-02-30: text, which the date field reports as no such day
+                return value
+        return value
 
 
 def split_front_matter(text: str) -> tuple[str | None, int, str, int]:

@@ -40,7 +40,10 @@ def test_minimal_site_loads_exactly(tmp_path):
 
 def test_unknown_key_is_refused_with_suggestion(tmp_path):
     site, problems = load(tmp_path, finance=FINANCE.replace("opening_balance:", "opening_balanse:"))
-    assert site.villages[0].finance == ()  # a file with problems is left out of the model
+    # a file with problems keeps its readable fields for the rules, but is never published
+    (statement,) = site.villages[0].finance
+    assert statement.unreadable == {("opening_balance",)} and not statement.published
+    assert statement.readable("income", 0, "amount") and not statement.readable("opening_balance")
     messages = [p for p in problems if p.code == "schema"]
     assert any("opening_balanse" in p.message and "opening_balance" in p.message and p.line == 5 for p in messages)
     # the now-missing required field is reported too, all at once
@@ -90,7 +93,7 @@ def test_wrong_type_names_field_and_value(tmp_path):
 
 def test_unknown_files_and_bad_slugs(tmp_path):
     extra = {"dongtan/notes.txt": "x", "Dongtan-2/village.yaml": VILLAGE, "dongtan/major/Road.md": "---\n---\n",
-             "dongtan/files/scan.pdf": "ok", "dongtan/.gitkeep": ""}
+             "dongtan/files/scan.pdf": "%PDF-1.4\n%%EOF\n", "dongtan/.gitkeep": ""}
     root = write_tree(tmp_path / "content", {**files(), **extra})
     site, problems = load_site(root)
     assert sorted(codes(problems)) == [

@@ -65,3 +65,18 @@ def test_profile_named_in_site_yaml(tmp_path):
 def test_removed_item_becomes_unknown(tmp_path):
     _, problems = problems_with(tmp_path, affairs=AFFAIRS.replace("item: dibao", "item: cadre-pay"))
     assert ("dongtan/affairs/2026-Q3/dibao.md", 4, "unknown-item") in problems
+
+
+def test_profile_permits_reviewers_besides_the_supervisors(tmp_path):
+    """The township's 经管站 reviews finance in some counties: allowed only where the profile says so."""
+    finance = FINANCE.replace("reviewers: [刘秀英", "reviewers: [镇经管站 李明, 刘秀英", 1)
+    assert finance != FINANCE
+    tree = write_tree(tmp_path / "without", files(finance=finance))
+    _, problems = check_content(tree)
+    assert [(p.code, p.line, p.col) for p in problems] == [("reviewer", 4, 22)]
+    assert "镇经管站 李明" in problems[0].message
+    with_profile = files(finance=finance)
+    with_profile["profile.yaml"] = "reviewers: [镇经管站 李明]\n"
+    site, problems = check_content(write_tree(tmp_path / "with", with_profile))
+    assert problems == []
+    assert site.profile.reviewers == ("镇经管站 李明",)

@@ -34,7 +34,8 @@ class Preview:
     """A running `sitegen serve` and what it printed."""
 
     def __init__(self, folder: Path, *args: str) -> None:
-        env = {**os.environ, "SITEGEN_CACHE": str(folder / "cache"), "PYTHONUNBUFFERED": "1"}
+        # PYTHONPATH: the sitegen of this source tree, not whichever one the interpreter has installed
+        env = {**os.environ, "SITEGEN_CACHE": str(folder / "cache"), "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "sitegen", "serve", *args],
             cwd=folder,
@@ -240,6 +241,40 @@ def test_listens_on_localhost_only(preview):
         if fields[3] == "0A" and int(fields[1].split(":")[1], 16) == preview.port
     ]
     assert listening == [f"0100007F:{preview.port:04X}"]
+
+
+def _raw_get(port: int, path: str, hosts: list[str]) -> tuple[int, str]:
+    """A GET with exactly these Host headers (none at all when empty), as a rebinding page would send."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_host=True)
+        for host in hosts:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8")
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("hosts", [
+    ["evil.example:{port}"], ["127.0.0.1.evil.example:{port}"], ["localhost:1"], ["127.0.0.1"], [],
+    ["127.0.0.1:{port}", "evil.example:{port}"], ["localhost.:{port}"], ["[::1]:{port}"],
+], ids=["other-name", "suffix", "other-port", "no-port", "none", "two-headers", "trailing-dot", "ipv6"])
+@pytest.mark.parametrize("path", ["/", "/dongtan/", "/dongtan/affairs/2026-Q3/dibao/", "/sitemap.xml", "/__sitegen/events"])
+def test_a_foreign_host_gets_403_and_no_content(preview, hosts, path):
+    """DNS rebinding: a page elsewhere points its own name at 127.0.0.1 and reads the preview."""
+    status, body = _raw_get(preview.port, path, [host.format(port=preview.port) for host in hosts])
+    assert status == 403
+    assert "禁止访问" in body
+    assert "东滩" not in body and "低保" not in body and "<url>" not in body and "data:" not in body
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}"])
+def test_the_servers_own_host_is_answered(preview, host):
+    status, body = _raw_get(preview.port, "/dongtan/affairs/2026-Q3/dibao/", [host.format(port=preview.port)])
+    assert status == 200
+    assert "东滩" in body
 
 
 def test_ctrl_c_stops_cleanly_in_chinese(preview):

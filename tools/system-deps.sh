@@ -12,11 +12,15 @@ PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fon
 [ "${1:-}" = "test" ] && PACKAGES="$PACKAGES poppler-utils chromium fonts-noto-cjk"
 missing=""
 for pkg in $PACKAGES; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
+    # "installed" or unpacked with its triggers still pending (fontconfig often is): both usable
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -Eq "install ok (installed|triggers-pending|triggers-awaited)" \
+        || missing="$missing $pkg"
 done
 [ -z "$missing" ] && exit 0
 echo "sitegen: installing Debian packages:$missing"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+# Another apt or unattended-upgrades may hold the dpkg lock on a fresh machine: wait for it.
+LOCK="-o DPkg::Lock::Timeout=600"
+$SUDO apt-get $LOCK update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get $LOCK install -y -qq --no-install-recommends $missing

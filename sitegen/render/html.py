@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 import markdown
@@ -18,7 +18,7 @@ from markdown.treeprocessors import Treeprocessor
 import yaml
 from markupsafe import Markup
 
-from .. import links, urls
+from .. import attachments, links, urls
 from ..model import Disclosure, FinanceStatement, Site, Village
 from ..money import format_money, uppercase_yuan
 from ..source import Source, fingerprint
@@ -45,12 +45,33 @@ class _DropUnsafeLinks(Treeprocessor):
                     del element.attrib[attribute]
 
 
+class _RewriteAttachments(Treeprocessor):
+    """Links and images to `files/` are written relative to the item's file; the page is elsewhere.
+
+    `rewrite` (set per conversion) maps (destination, is an image) to the published address, or
+    None to leave it.
+    """
+
+    rewrite = None
+
+    def run(self, root):
+        if self.rewrite is None:
+            return
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                published = self.rewrite(value, element.tag == "img") if value is not None else None
+                if published is not None:
+                    element.set(attribute, published)
+
+
 def _markdown() -> markdown.Markdown:
     """One reused converter. Raw HTML is switched off: it is escaped, never passed to a page."""
     converter = markdown.Markdown(extensions=["sane_lists"], output_format="html")
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
     converter.treeprocessors.register(_DropUnsafeLinks(converter), "drop-unsafe-links", 0)
+    converter.treeprocessors.register(_RewriteAttachments(converter), "rewrite-attachments", -1)  # after the safety check: its own data: URIs stay
     return converter
 
 
@@ -125,9 +146,14 @@ class Theme:
         finally:
             self.env.loaded = None
 
-    def markdown(self, text: str) -> Markup:
+    def markdown(self, text: str, rewrite: Callable[[str, bool], str | None] | None = None) -> Markup:
+        """Markdown as HTML; `rewrite` gives attachment links their published address."""
         self._markdown.reset()
-        return Markup(self._markdown.convert(text))
+        self._markdown.treeprocessors["rewrite-attachments"].rewrite = rewrite
+        try:
+            return Markup(self._markdown.convert(text))
+        finally:
+            self._markdown.treeprocessors["rewrite-attachments"].rewrite = None
 
 
 @dataclass(frozen=True)
@@ -291,7 +317,9 @@ def plan_village(site: Site, theme: Theme, village: Village, links: dict[str, di
     ]
     for item in items:
         body = item.notes if isinstance(item, FinanceStatement) else item.body
-        html = theme.markdown(body) if body else None
+        page_path = urls.disclosure_path(item)
+        rewrite = attachments.link_rewriter(item, lambda path, image, here=page_path: urls.relative(here, quote(path)))
+        html = theme.markdown(body, rewrite) if body else None
         extra = {"notes_html": html} if isinstance(item, FinanceStatement) else {"body_html": html or Markup("")}
         pages.append(
             Page(

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
+from urllib.parse import quote
 
 from markupsafe import Markup
 
-from .. import atomic, urls
+from .. import atomic, attachments, urls
 from ..model import AffairsItem, Contact, Disclosure, FinanceStatement, Site, Village
 from ..problems import Problem, error, warning
 from ..rules import glyphs
@@ -58,13 +59,20 @@ def board_path(village: Village, month: str) -> str:
 
 
 def build_posters(
-    site: Site, theme: Theme, cache_dir: Path, workers: int | None = None, base: str = "", memo: Mapping[str, str] | None = None
+    site: Site,
+    theme: Theme,
+    cache_dir: Path,
+    workers: int | None = None,
+    base: str = "",
+    memo: Mapping[str, str] | None = None,
+    images: Mapping[str, bytes] | None = None,
 ) -> tuple[Rendered, list[Problem]]:
     """All PDFs of the site, or the located problems that stop them (nothing half-rendered).
 
     With `base` (the fingerprint of every input outside the village folders) each poster gets
     an input key, and `memo` (input key → cache key, from the last build) finds an unchanged
-    PDF in the cache without rendering its HTML."""
+    PDF in the cache without rendering its HTML. `images` (site path → published bytes) are the
+    attachments the posters print, exactly as the web shows them."""
     setup = setup_problems(theme)
     if setup:
         where = str(fonts.fonts_dir(theme.directory) / fonts.SUMS)
@@ -73,7 +81,7 @@ def build_posters(
         missing = glyphs.missing_glyphs(site, fonts.coverage(theme.directory) or frozenset())
         if missing:
             return Rendered({}, (), 0), missing
-    rendered = render_posters(plan_posters(site, theme, base), theme, cache_dir, workers, memo)
+    rendered = render_posters(plan_posters(site, theme, base, images), theme, cache_dir, workers, memo)
     where = str(_stylesheet(theme))
     return rendered, [warning(where, 1, 1, "poster", f"WeasyPrint：{text}") for text in rendered.warnings]
 
@@ -120,7 +128,7 @@ class Batch:
     files: tuple[PdfFile, ...]
 
 
-def plan_posters(site: Site, theme: Theme, base: str = "") -> list[Batch]:
+def plan_posters(site: Site, theme: Theme, base: str = "", images: Mapping[str, bytes] | None = None) -> list[Batch]:
     """Every PDF of the site: per village its sign, then per posting month the posters and the pack.
 
     With `base`, each document's key hashes it with the page path and the sources it shows."""
@@ -139,7 +147,7 @@ def plan_posters(site: Site, theme: Theme, base: str = "") -> list[Batch]:
         for item in sorted(village.disclosures, key=lambda d: (d.posted, d.kind, urls.disclosure_path(d))):
             months.setdefault(item.posted.strftime("%Y-%m"), []).append(item)
         for month, items in sorted(months.items()):
-            docs = tuple(_disclosure_doc(site, theme, env, village, item, contacts, base) for item in items)
+            docs = tuple(_disclosure_doc(site, theme, env, village, item, contacts, base, images or {}) for item in items)
             files = [PdfFile(poster_path(item), (index,)) for index, item in enumerate(items)]
             year, number = month.split("-")
             title = theme.strings["board_title"].format(village=village.name, year=int(year), month=int(number))
@@ -149,9 +157,21 @@ def plan_posters(site: Site, theme: Theme, base: str = "") -> list[Batch]:
 
 
 def _disclosure_doc(
-    site: Site, theme: Theme, env, village: Village, item: Disclosure, contacts: tuple[Contact, ...], base: str
+    site: Site,
+    theme: Theme,
+    env,
+    village: Village,
+    item: Disclosure,
+    contacts: tuple[Contact, ...],
+    base: str,
+    images: Mapping[str, bytes],
 ) -> PlannedDoc:
     page_path = urls.disclosure_path(item)
+
+    def to_url(path: str, image: bool) -> str:  # images print; a link prints the web address of its file
+        if image and path in images:
+            return attachments.data_uri(path, images[path])
+        return urls.absolute(site.config.base_url, quote(path))
 
     def html() -> str:
         body = item.notes if isinstance(item, FinanceStatement) else item.body
@@ -162,12 +182,14 @@ def _disclosure_doc(
             village=village,
             d=item,
             contacts=contacts,
-            body_html=theme.markdown(body) if body else None,
+            body_html=theme.markdown(body, attachments.link_rewriter(item, to_url)) if body else None,
             numeric=[t.numeric for t in item.tables] if isinstance(item, AffairsItem) else [],
         )
         return env.get_template(f"{item.kind}.html").render(context)
 
-    key = _doc_key(base, page_path, village.source, item.source)
+    shown = [site_path for name in attachments.referenced(item) if (site_path := attachments.site_path(item.village, name)) in images]
+    printed = "".join(f"\0{path}\0{hashlib.sha256(images[path]).hexdigest()}" for path in shown)
+    key = _doc_key(base, page_path + printed, village.source, item.source)
     return PlannedDoc(urls.absolute(site.config.base_url, page_path), key, html)
 
 

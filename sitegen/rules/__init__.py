@@ -8,9 +8,9 @@ from .. import ledger
 from ..loader import load_site
 from ..model import Site
 from ..problems import Problem, has_errors
-from . import catalogue, finance, glyphs, markup, procedure
+from . import attachments, catalogue, finance, glyphs, lawful, markup, procedure
 
-RULES: tuple = (finance.check, procedure.check, catalogue.check, markup.check, glyphs.check)
+RULES: tuple = (finance.check, procedure.check, lawful.check, catalogue.check, markup.check, glyphs.check, attachments.check)
 
 
 def check_site(site: Site) -> list[Problem]:

@@ -18,19 +18,22 @@ def check(site: Site) -> list[Problem]:
             min_days = profile.finance_min_posting_days
             if isinstance(item, (AffairsItem, MajorMatter)):
                 entry = profile.item(item.item)
-                if entry is None:
+                if entry is None and item.item is not None:
                     problems.append(error(path, *item.source.at(("item",)), "unknown-item", f"事项代码 {item.item} 不在公开目录中（可用：{codes}）"))
                 min_days = entry.min_posting_days if entry else None
+            if item.posted is None:  # unreadable, already reported: every check here needs it
+                continue
             problems += _posting_period(item, min_days)
             problems += _review(item)
-            problems += _deadline(item, profile.monthly_deadline, profile.quarterly_deadline)
+            if item.readable("period"):
+                problems += _deadline(item, profile.monthly_deadline, profile.quarterly_deadline)
     return problems
 
 
 def _posting_period(item: Disclosure, min_days: int | None) -> list[Problem]:
     path = item.source.path
     if item.posted_until is None:
-        if min_days:
+        if min_days and item.readable("posted_until"):
             return [error(path, *item.source.at(("posted",)), "posting-period", f"本事项公示期不少于 {min_days} 天，请写明公示截止日期 posted_until")]
         return []
     at = item.source.at(("posted_until",))
@@ -45,8 +48,10 @@ def _posting_period(item: Disclosure, min_days: int | None) -> list[Problem]:
 def _review(item: Disclosure) -> list[Problem]:
     path = item.source.path
     if item.review is None:
+        if not item.readable("review"):  # written but unreadable: its problem is already reported
+            return []
         return [warning(path, 1, 1, "unreviewed", "没有审核记录（review），本条不会发布；请经村务监督委员会审核后补写 review")]
-    if item.review.date > item.posted:
+    if item.review.date is not None and item.review.date > item.posted:
         return [error(path, *item.source.at(("review", "date")), "review-date", f"审核日期 {item.review.date} 晚于公开日期 {item.posted}：应先审核、后公开")]
     return []
 

@@ -12,10 +12,12 @@ def check(site: Site) -> list[Problem]:
     problems: list[Problem] = []
     profile = site.profile
     for village in site.villages:
-        by_period = {statement.period: statement for statement in village.finance}
+        by_period = {statement.period: statement for statement in village.finance if statement.period}
         for statement in village.finance:
-            problems += _balance(statement)
-            problems += _chain(statement, by_period.get(_previous_month(statement.period)))
+            if statement.readable("opening_balance") and statement.readable("closing_balance") and _amounts_readable(statement):
+                problems += _balance(statement)
+            if statement.readable("opening_balance") and statement.period:
+                problems += _chain(statement, by_period.get(_previous_month(statement.period)))
             problems += _entries(statement, "income", profile.income_categories)
             problems += _entries(statement, "expense", profile.expense_categories)
             problems += _vouchers(statement)
@@ -44,13 +46,22 @@ def _balance(statement: FinanceStatement) -> list[Problem]:
     ]
 
 
+def _amounts_readable(statement: FinanceStatement) -> bool:
+    """Every entry's amount was read (a bad voucher or date does not stop the balance check)."""
+    return all(
+        (side,) not in statement.unreadable
+        and all(statement.readable(side, index, "amount") for index in range(len(getattr(statement, side))))
+        for side in ("income", "expense")
+    )
+
+
 def _previous_month(period: str) -> str:
     year, month = int(period[:4]), int(period[5:7])
     return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
 
 
 def _chain(statement: FinanceStatement, previous: FinanceStatement | None) -> list[Problem]:
-    if previous is None or previous.closing_balance == statement.opening_balance:
+    if previous is None or not previous.readable("closing_balance") or previous.closing_balance == statement.opening_balance:
         return []
     return [
         _at(
@@ -69,12 +80,12 @@ def _entries(statement: FinanceStatement, side: str, categories: tuple[str, ...]
     problems = []
     label = "收入" if side == "income" else "支出"
     for index, entry in enumerate(getattr(statement, side)):
-        if entry.date.strftime("%Y-%m") != statement.period:
+        if entry.date and statement.period and entry.date.strftime("%Y-%m") != statement.period:
             problems.append(
                 _at(statement, side, index, "date", code="period-mismatch",
                     message=f"{label}第{index + 1}笔的日期 {entry.date.isoformat()} 不在本期 {statement.period} 内")
             )
-        if entry.category not in categories:
+        if entry.category is not None and entry.category not in categories:
             close = difflib.get_close_matches(entry.category, categories, n=1, cutoff=0.3)
             hint = f"，是不是“{close[0]}”？" if close else ""
             problems.append(
@@ -90,6 +101,8 @@ def _vouchers(statement: FinanceStatement) -> list[Problem]:
     for side in ("income", "expense"):
         for index, entry in enumerate(getattr(statement, side)):
             where = f"{'收入' if side == 'income' else '支出'}第{index + 1}笔"
+            if entry.voucher is None:
+                continue
             if entry.voucher in seen:
                 problems.append(
                     _at(statement, side, index, "voucher", code="voucher-duplicate",

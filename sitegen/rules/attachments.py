@@ -1,0 +1,40 @@
+"""Every link or image of an item that names a file must find it in the village's `files/` (contract §15).
+
+A broken image on the web and a blank on the board are what a missing file costs, so a reference
+to a file that is not there is `file-missing`, and one that leads out of the village's `files/`
+folder (to site.yaml, another village, a page's source) is a `slug` error, like any other path
+that leaves where it belongs. Both are located at the link's destination in the file.
+"""
+
+from __future__ import annotations
+
+from .. import attachments
+from ..model import FinanceStatement, Site
+from ..problems import Problem, error
+from .markup import _notes_first_line as notes_first_line
+
+
+def check(site: Site) -> list[Problem]:
+    problems: list[Problem] = []
+    for village in site.villages:
+        present = set(village.attachments)
+        for item in (*village.finance, *village.affairs, *village.major):
+            text = attachments.markdown_of(item)
+            if not text:
+                continue
+            first = notes_first_line(item) if isinstance(item, FinanceStatement) else item.body_line
+            where = attachments.item_dir(item)
+            for ref in attachments.references(text, first, item.source.text):
+                target = attachments.resolve(ref.href, where, village.slug)
+                if target is None:
+                    continue
+                if target.name is None:
+                    problems.append(error(item.source.path, ref.line, ref.col, "slug", f"链接“{ref.href}”指向本村 files 文件夹以外：附件请放入 {village.slug}/files/ 并写成相对本文件的路径（如 {_example(where, village.slug)}）；其他网页请写完整的 https:// 地址"))
+                elif target.name not in present:
+                    problems.append(error(item.source.path, ref.line, ref.col, "file-missing", f"找不到附件 {village.slug}/files/{target.name}（链接写的是“{ref.href}”）：请把文件放入 files 文件夹，或改正文件名（区分大小写）"))
+    return problems
+
+
+def _example(item_dir: str, village: str) -> str:
+    depth = item_dir.count("/")  # dongtan/major → ../files/, dongtan/affairs/2026-Q3 → ../../files/
+    return "../" * depth + "files/照片.jpg"
