@@ -9,10 +9,12 @@ characters (zero-width spaces, bidi overrides…) are invisible but change what 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from typing import Any
 
 from .problems import Problem, error, warning
-from .text import line_col
+from .source import Source
+from .text import FORMAT_CHARACTERS, line_col, strings_in, texts_in
 
 _CONTROL_NAMES = {
     0x00: "NUL 空字符", 0x07: "BEL 响铃", 0x08: "BS 退格", 0x0B: "VT 垂直制表", 0x0C: "FF 换页",
@@ -42,7 +44,7 @@ _INVISIBLE_NAMES = {
     0xFEFF: "零宽不换行空格（BOM），看不见",
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_SUSPECT = re.compile(r"[^\x09\x0a\x0d\x20-\x7e\u4e00-\u9fff]")  # everything else is looked at
+_UNSEEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|" + FORMAT_CHARACTERS.pattern + r"|[\u2028\u2029]")
 
 
 def describe_control(char: str) -> str:
@@ -56,29 +58,40 @@ def describe_invisible(char: str) -> str:
     return f"U+{ord(char):04X} {_INVISIBLE_NAMES.get(ord(char), '格式控制字符，看不见')}"
 
 
-def is_invisible(char: str) -> bool:
-    return unicodedata.category(char) in ("Cf", "Zl", "Zp")
-
-
 def scan(path: str, text: str) -> list[Problem]:
     """One problem per character and line: every control and invisible character, located.
 
     `text` is as decoded (a leading BOM is already gone)."""
     problems = []
     seen: set[tuple[int, str]] = set()
-    for match in _SUSPECT.finditer(text):
+    for match in _UNSEEN.finditer(text):
         char = match.group()
-        if not (_CONTROL.match(char) or is_invisible(char)):
-            continue
         line, col = line_col(text, match.start())
         if (line, char) in seen:
             continue
         seen.add((line, char))
-        if _CONTROL.match(char):
-            problems.append(error(path, line, col, "control-char", f"这里有一个看不见的{describe_control(char)}，请删除它（常见于从其他系统复制的文字）"))
-        else:
-            problems.append(warning(path, line, col, "invisible-char", f"这里有一个看不见的字符：{describe_invisible(char)}；请删除它"))
+        problems.append(_problem(path, line, col, char))
     return problems
+
+
+def scan_values(source: Source, data: Any) -> list[Problem]:
+    """Characters that only the loaded values hold (YAML escapes: `"\\e"`, `"\\x00"`, `"\\u202e"`),
+    at the value's node; the raw scan reports those written as they are."""
+    if not _UNSEEN.search("".join(texts_in(data))):  # one quick pass, mostly
+        return []
+    problems, reported = [], set(_UNSEEN.findall(source.text))
+    for keys, value in strings_in(data):
+        for char in dict.fromkeys(_UNSEEN.findall(value)):
+            if char not in reported:
+                reported.add(char)
+                problems.append(_problem(source.path, *source.at(keys), char))
+    return problems
+
+
+def _problem(path: str, line: int, col: int, char: str) -> Problem:
+    if _CONTROL.match(char):
+        return error(path, line, col, "control-char", f"这里有一个看不见的{describe_control(char)}，请删除它（常见于从其他系统复制的文字）")
+    return warning(path, line, col, "invisible-char", f"这里有一个看不见的字符：{describe_invisible(char)}；请删除它")
 
 
 def has_control(problems: list[Problem]) -> bool:

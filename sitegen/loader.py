@@ -245,7 +245,7 @@ class _Loader:
         if text is None:
             return None, None
         data, source, problems = parse_yaml(text, self.display(path))
-        self.problems.extend(problems + privacy.scan_values(source, data))
+        self.problems.extend(problems + privacy.scan_values(source, data) + characters.scan_values(source, data))
         if _unparsed(problems):
             return None, source
         return _convert(source, self.problems, data, spec, what, partial), source
@@ -263,7 +263,7 @@ class _Loader:
         data, source, problems = parse_yaml(front, self.display(path), line_offset=offset)
         # rules may want the whole text (the node positions already count the front matter's offset)
         source = Source(source.path, text, source.node, source.line_offset)
-        self.problems.extend(problems + privacy.scan_values(source, data))
+        self.problems.extend(problems + privacy.scan_values(source, data) + characters.scan_values(source, data))
         if _unparsed(problems):
             return None, source, body, body_line
         return _convert(source, self.problems, data, spec, what, partial=True), source, body, body_line

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Iterator
 
 from .problems import Problem, error
 from .source import Source
-from .text import FORMAT_CHARACTERS, line_col, normalise
+from .text import FORMAT_CHARACTERS, line_col, normalise, strings_in, texts_in
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -184,44 +184,16 @@ def _raw_findings(text: str) -> tuple[Finding, ...]:
 def scan_values(source: Source, data: Any) -> list[Problem]:
     """Numbers that only the loaded values show (YAML escapes such as "\\x33" or an escaped line
     break become digits only when loaded), at the value's node; the raw scan reports the rest."""
-    texts: list[str] = []
-    _collect(data, texts)
-    if not _MAYBE.search(FORMAT_CHARACTERS.sub("", _APART.join(texts))):  # one quick pass, mostly
+    if not _MAYBE.search(FORMAT_CHARACTERS.sub("", _APART.join(texts_in(data)))):  # one quick pass, mostly
         return []
     seen = {(f.code, f.digits) for f in _raw_findings(source.text)}
     problems = []
-    for keys, value in _strings(data, ()):
+    for keys, value in strings_in(data):
         for finding in find_personal_numbers(value):
             if (finding.code, finding.digits) not in seen:
                 seen.add((finding.code, finding.digits))
                 problems.append(_problem(source.path, *source.at(keys), finding))
     return problems
-
-
-def _collect(data: Any, texts: list[str]) -> None:
-    """Every string, key and integer in loaded YAML data, quickly (no key paths)."""
-    if isinstance(data, dict):
-        texts.extend(map(str, data))
-        for value in data.values():
-            _collect(value, texts)
-    elif isinstance(data, list):
-        for value in data:
-            _collect(value, texts)
-    elif isinstance(data, (str, int)) and not isinstance(data, bool):
-        texts.append(str(data))
-
-
-def _strings(data: Any, keys: tuple) -> Iterator[tuple[tuple, str]]:
-    """(key path, text) of every string, key and integer in loaded YAML data."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield keys + (key,), str(key)
-            yield from _strings(value, keys + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _strings(value, keys + (index,))
-    elif isinstance(data, (str, int)) and not isinstance(data, bool):
-        yield keys, str(data)
 
 
 def scan_files(paths: Iterable[Path]) -> list[Problem]:

@@ -12,6 +12,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any, Iterator
 
 # A character reference as HTML5 reads it: numeric (decimal or hex) or named, `;` optional.
 _REFERENCE = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,8};?|#[0-9]{1,10};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
@@ -93,3 +94,35 @@ def _escape_char(char: str) -> str:
     if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
     return char
+
+
+def texts_in(data: Any) -> list[str]:
+    """Every string, key and integer in loaded YAML data, quickly (no key paths)."""
+    texts: list[str] = []
+
+    def collect(value: Any) -> None:
+        if isinstance(value, dict):
+            texts.extend(map(str, value))
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+        elif isinstance(value, (str, int)) and not isinstance(value, bool):
+            texts.append(str(value))
+
+    collect(data)
+    return texts
+
+
+def strings_in(data: Any, keys: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """(key path, text) of every string, key and integer in loaded YAML data."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield keys + (key,), str(key)
+            yield from strings_in(value, keys + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from strings_in(value, keys + (index,))
+    elif isinstance(data, (str, int)) and not isinstance(data, bool):
+        yield keys, str(data)

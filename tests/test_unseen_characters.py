@@ -142,3 +142,16 @@ def test_an_undecodable_file_name_is_a_slug_error_not_an_internal_one(tmp_path):
         if "json" not in argv:
             lines = out.splitlines()
             assert all(PROBLEM_LINE.fullmatch(line) for line in lines if line != "生成失败，原有网站未改动。"), lines
+
+
+@pytest.mark.parametrize(
+    "escaped, code, named",
+    [("\\e[31m", "control-char", "U+001B（ESC 控制字符）"), ("\\x00", "control-char", "U+0000（NUL"), ("\\u202e", "invisible-char", "U+202E 从右向左覆盖字符")],
+)
+def test_a_yaml_escape_that_makes_an_unseen_character_is_reported_at_its_value(tmp_path, escaped, code, named):
+    finance = FINANCE.replace("    item: 土地发包收入", f'    item: "土地{escaped}发包收入"')
+    root = write_tree(tmp_path / "content", files(finance=finance))
+    _, problems = check_content(root)
+    found = located(problems, code)
+    assert [(p, l, c) for p, l, c, _ in found] == [(FINANCE_PATH, 10, 11)] and named in found[0][3]
+    assert build(root, tmp_path / "out", posters=False, cache_dir=tmp_path / "cache").ok is (code == "invisible-char")
