@@ -96,8 +96,13 @@ def _escape_char(char: str) -> str:
     return char
 
 
+_LAST: list = [None, []]  # the last data walked and its texts: two scans ask in a row
+
+
 def texts_in(data: Any) -> list[str]:
     """Every string, key and integer in loaded YAML data, quickly (no key paths)."""
+    if _LAST[0] is data and data is not None:  # held here, so its identity cannot be reused
+        return _LAST[1]
     texts: list[str] = []
 
     def collect(value: Any) -> None:
@@ -112,6 +117,7 @@ def texts_in(data: Any) -> list[str]:
             texts.append(str(value))
 
     collect(data)
+    _LAST[:] = [data, texts]
     return texts
 
 
