@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
 
-from . import privacy
+from . import links, privacy
 from .model import AffairsItem, FinanceStatement
 from .problems import Problem, error
 
@@ -179,7 +179,6 @@ def privacy_scan(paths: list[Path]) -> list[Problem]:
 
 _INLINE = re.compile(r"!?\[(?:[^\]\\\n]|\\.)*\]\(\s*(<[^>\n]*>|[^\s)]+)")
 _DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(<[^>\n]*>|\S+)", re.MULTILINE)
-_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 _CODE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1[^\n]*$|`[^`\n]+`", re.MULTILINE | re.DOTALL)
 
 
@@ -226,7 +225,7 @@ def resolve(href: str, item_dir: str, village: str) -> Target | None:
     None for what is not a file of the content folder: web addresses, mail, `#anchors`, site paths.
     """
     href = href.strip().removeprefix("<").removesuffix(">").strip()
-    if not href or href.startswith(("/", "#", "?")) or _SCHEME.match(href):
+    if not href or href.startswith(("/", "#", "?")) or links.scheme(href) is not None:  # as a browser reads it
         return None
     cut = min((i for i in (href.find("#"), href.find("?")) if i >= 0), default=len(href))
     path, suffix = unquote(href[:cut]).replace("\\", "/"), href[cut:]

@@ -33,10 +33,11 @@ from .model import (
     Village,
     Withdrawal,
 )
-from . import attachments, privacy
+from . import attachments, characters, privacy
 from .problems import Problem, error
 from .profile import PROFILE, apply, baseline
 from .source import Source, decode, parse_yaml, read_capped, split_front_matter, too_large
+from .text import escape_unprintable
 
 _UNREADABLE = {errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限", errno.EISDIR: "这是一个文件夹", errno.ELOOP: "循环链接", errno.ENOENT: "文件不存在"}
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
@@ -232,16 +233,19 @@ class _Loader:
             return None
         text, problems = decode(raw, self.display(path))
         self.problems.extend(problems)
-        if text is not None:
-            self.problems.extend(privacy.scan(self.display(path), text))
-        return text
+        if text is None:
+            return None
+        self.problems.extend(privacy.scan(self.display(path), text))
+        unseen = characters.scan(self.display(path), text)
+        self.problems.extend(unseen)
+        return None if characters.has_control(unseen) else text  # never into a page, nor to YAML
 
     def read_yaml(self, path: Path, spec: dict, what: str, partial: bool = False) -> tuple[dict | None, Source | None]:
         text = self.read_text(path)
         if text is None:
             return None, None
         data, source, problems = parse_yaml(text, self.display(path))
-        self.problems.extend(problems)
+        self.problems.extend(problems + privacy.scan_values(source, data) + characters.scan_values(source, data))
         if _unparsed(problems):
             return None, source
         return _convert(source, self.problems, data, spec, what, partial), source
@@ -259,7 +263,7 @@ class _Loader:
         data, source, problems = parse_yaml(front, self.display(path), line_offset=offset)
         # rules may want the whole text (the node positions already count the front matter's offset)
         source = Source(source.path, text, source.node, source.line_offset)
-        self.problems.extend(problems)
+        self.problems.extend(problems + privacy.scan_values(source, data) + characters.scan_values(source, data))
         if _unparsed(problems):
             return None, source, body, body_line
         return _convert(source, self.problems, data, spec, what, partial=True), source, body, body_line
@@ -356,12 +360,18 @@ def load_village(content: str | Path, slug: str, shown: str | None = None) -> tu
 
 
 def _skip_or_unsafe(loader: _Loader, path: Path, dirent: os.DirEntry) -> bool:
-    """Hidden names are ignored; `..x` names and symlinks leaving the folder are `slug` errors."""
+    """Hidden names are ignored; `..x` names, names with unseen characters or undecodable bytes
+    and symlinks leaving the folder are `slug` errors."""
     name = dirent.name
     if name.startswith(".."):
-        loader.problem(path, "slug", f"文件名“{name}”不能以 .. 开头")
+        loader.problem(path, "slug", f"文件名“{escape_unprintable(name)}”不能以 .. 开头")
         return True
     if name.startswith("."):
+        return True
+    shown = escape_unprintable(name)
+    if shown != name:  # a line break could forge a problem line, a bidi control reorder one
+        where = escape_unprintable(loader.display(path))
+        loader.problems.append(error(where, 1, 1, "slug", f"文件名“{shown}”含有换行、控制字符、看不见的字符或无法识别的字节，请重新命名"))
         return True
     if dirent.is_symlink():
         try:

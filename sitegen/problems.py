@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass
 from enum import Enum
 from typing import Iterable
 
+from .text import escape_unprintable
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -23,6 +25,12 @@ class Problem:
     severity: Severity
     code: str
     message: str
+
+    def __post_init__(self) -> None:
+        # Defence in depth: a line break, control, bidi control or undecodable byte (from a file
+        # name or a quoted value) is spelt out, so no printed line is forged, reordered or unprintable.
+        object.__setattr__(self, "path", escape_unprintable(self.path))
+        object.__setattr__(self, "message", escape_unprintable(self.message))
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.severity.value}[{self.code}]: {self.message}"

@@ -47,9 +47,9 @@ class Snapshot:
             if slug in own and path.startswith(f"{prefix}{slug}/"):
                 own[slug].append(line)
             else:
-                common.update(line.encode())
+                common.update(_utf8(line))
         base = common.hexdigest()
-        return base, {slug: hashlib.sha256((base + "".join(lines)).encode()).hexdigest() for slug, lines in own.items()}
+        return base, {slug: hashlib.sha256(_utf8(base + "".join(lines))).hexdigest() for slug, lines in own.items()}
 
     def digests_under(self, folder: str) -> dict[str, str]:
         """sha256 of each file under `folder`, by its path relative to it."""
@@ -78,8 +78,14 @@ def snapshot(
                 with open(key, "rb") as handle:
                     digest = hashlib.sha256(handle.read()).hexdigest()
             stats[key] = [info.st_size, info.st_mtime_ns, digest]
-            hasher.update(f"{key}\0{digest}\n".encode())
+            hasher.update(_utf8(f"{key}\0{digest}\n"))
     return Snapshot(hasher.hexdigest(), stats, header)
+
+
+def _utf8(text: str) -> bytes:
+    """A path with undecodable bytes (a surrogate escape from os.walk) is fingerprinted too; the
+    loader reports it as a `slug` error, so it must not crash the build first."""
+    return text.encode("utf-8", "surrogateescape")
 
 
 def _files(root: Path):

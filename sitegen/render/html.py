@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import re
 from urllib.parse import quote, urlsplit
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,7 +19,7 @@ from markdown.treeprocessors import Treeprocessor
 import yaml
 from markupsafe import Markup
 
-from .. import attachments, urls
+from .. import attachments, links, urls
 from ..model import Disclosure, FinanceStatement, Site, Village
 from ..money import format_money, uppercase_yuan
 from ..source import Source, fingerprint
@@ -41,9 +40,6 @@ def default_theme() -> Path:
     return Path(__file__).resolve().parents[2] / "themes" / "default"
 
 
-_SAFE_LINK = re.compile(r"(https?:|mailto:|tel:|#|/|\.|[^:]*$)", re.IGNORECASE)
-
-
 class _DropUnsafeLinks(Treeprocessor):
     """Links and images may only use http(s), mailto, tel or relative addresses."""
 
@@ -51,7 +47,7 @@ class _DropUnsafeLinks(Treeprocessor):
         for element in root.iter():
             for attribute in ("href", "src"):
                 value = element.get(attribute)
-                if value is not None and not _SAFE_LINK.match(value.strip()):
+                if value is not None and not links.is_safe(value):
                     del element.attrib[attribute]
 
 
