@@ -48,6 +48,11 @@ def reviewed(path: Path) -> bool:
     return any(review.get(key) not in (None, "", []) for key in ("reviewers", "date"))
 
 
+def _refuse_reviewed(target: Path) -> None:
+    if target.exists() and reviewed(target):
+        raise NewError(f"{target} 已经审核（有 review），不会覆盖：审核后的修改请直接改这个文件，并在 corrections 里写明更正原因")
+
+
 def _period(lines, forced: str | None, shown: str) -> tuple[str | None, list[Problem]]:
     """The month of the entries: `forced`, else the one month all entries fall in."""
     months = collections.Counter(line.date.strftime("%Y-%m") for line in lines)
@@ -70,6 +75,8 @@ def import_finance(content: Path, slug: str, source: Path, period: str | None = 
     shown = shown or str(source)
     place = find_village(content, slug)
     profile = place.profile
+    if period:  # refused before reading: no point in fixing a sheet that cannot be imported
+        _refuse_reviewed(place.folder / "finance" / f"{period}.yaml")
     try:
         sheet = read_sheet(source)
     except SpreadsheetError as exc:
@@ -83,8 +90,7 @@ def import_finance(content: Path, slug: str, source: Path, period: str | None = 
 
     target = place.folder / "finance" / f"{month}.yaml"
     exists = target.exists()
-    if exists and reviewed(target):
-        raise NewError(f"{target} 已经审核（有 review），不会覆盖：审核后的修改请直接改这个文件，并在 corrections 里写明更正原因")
+    _refuse_reviewed(target)
     opening = previous_closing(place, month)
     text = scaffold.finance_statement(
         month, profile, opening=opening, previous=previous_month(month), set_posted=True,
