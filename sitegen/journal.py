@@ -11,6 +11,7 @@ where money received is debited to the cash account and money paid out is credit
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -20,7 +21,8 @@ from decimal import Decimal
 from typing import Any
 
 from .money import CENT, MoneyError, parse_money
-from .problems import Problem, error
+from . import characters, privacy
+from .problems import Problem, Severity, error
 from .spreadsheet import Sheet
 
 HEADERS = {
@@ -220,6 +222,10 @@ def read_journal(sheet: Sheet, shown: str, income: tuple[str, ...], expense: tup
             kind = "收入" if is_income else "支出"
             problems.append(error(*at("subject"), "finance-category", f"科目“{_text(raw_subject)}”不是{kind}科目，应为 {'、'.join(allowed)} 之一（可写二级科目，如 {allowed[0]}-……）"))
             bad = True
+        for key, value in (("voucher", voucher), ("item", item)):
+            found = _unpublishable(value, at(key))
+            problems += found
+            bad = bad or bool(found)
         if not bad:
             line = Line(number, date, voucher, item, category, amount, is_income)
             lines.append(line)
@@ -235,6 +241,13 @@ def _duplicates(lines: list[Line], shown: str, column: int) -> list[Problem]:
             problems.append(error(shown, line.row, column, "voucher-duplicate", f"凭证号 {line.voucher} 与第 {first[line.voucher]} 行重复"))
         first.setdefault(line.voucher, line.row)
     return problems
+
+
+def _unpublishable(text: str, where: tuple[str, int, int]) -> list[Problem]:
+    """A personal number or a control character in a text that would be written: located at its
+    cell, so it never reaches the content repository (and its git history)."""
+    found = privacy.scan(where[0], text) + [p for p in characters.scan(where[0], text) if p.severity is Severity.ERROR]
+    return [dataclasses.replace(p, line=where[1], col=where[2]) for p in found]
 
 
 def _check_total(sheet: Sheet, number: int, columns: dict[str, int], lines: list[Line], shown: str, words: list[str]) -> list[Problem]:

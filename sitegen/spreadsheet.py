@@ -51,6 +51,8 @@ def read_sheet(path: Path) -> Sheet:
             return _read_excel(path)
         if path.suffix.lower() in (".csv", ".txt"):
             return _read_csv(path.read_bytes())
+    except FileNotFoundError as exc:
+        raise SpreadsheetError("文件不存在，请检查文件名和所在文件夹") from exc
     except OSError as exc:
         raise SpreadsheetError(f"无法读取文件（{reason(exc)}）") from exc
     raise SpreadsheetError("只能导入 .xlsx、.xls 或 .csv 文件（请在会计软件中导出为 Excel 或 CSV）")

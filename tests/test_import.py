@@ -91,6 +91,8 @@ def test_the_checks_run_after_writing_and_name_what_is_left(content, capsys):
         ("2026-11-03,记-01,收租金,经营收入,500.00,\n2026-12-01,记-02,付工资,公益支出,,80.00\n", ":2:1:", "period-mismatch", "跨了几个月"),
         ("2026-11-03,记-01,收租金,经营收入,500.00,\n2026-11-04,记-02,付工资,公益支出,,80.00\n合计,,,,500.00,90.00\n", ":4:6:", "finance-balance", "与上面各笔之和 80.00 不符"),
         ("2026-11-03,记-01,收租金,经营收入,,\n", ":2:3:", "schema", "既没有收入也没有支出"),
+        ("2026-11-03,记-01,收王某 371603196503120025 租金,经营收入,5.00,\n", ":2:3:", "privacy-id", "身份证号码"),
+        ("2026-11-03,记-01,收租\x00金,经营收入,5.00,\n", ":2:3:", "control-char", "U+0000"),
     ],
 )
 def test_a_bad_cell_is_located_and_nothing_is_written(content, tmp_path, capsys, rows, located, code, message):
