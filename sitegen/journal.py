@@ -15,7 +15,6 @@ import dataclasses
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -172,65 +171,85 @@ def read_journal(sheet: Sheet, shown: str, income: tuple[str, ...], expense: tup
     lines: list[Line] = []
     since_total: list[Line] = []
     for number in range(header_row + 1, len(sheet.rows) + 1):
-        row = sheet.rows[number - 1]
-        if not any(squeeze(value) for value in row):
+        row = _Row(sheet, shown, columns, number)
+        words = [squeeze(value) for value in sheet.rows[number - 1] if isinstance(value, str)]
+        if not any(squeeze(value) for value in sheet.rows[number - 1]):
             continue
-        at: Callable[[str], tuple[str, int, int]] = lambda key, n=number: (shown, n, columns.get(key, 1))
-        words = [squeeze(value) for value in row if isinstance(value, str)]
         if any(word.endswith(TOTALS) or word.startswith(TOTALS) for word in words):
             if not problems:  # with a row unread, a total cannot match: that row is the news
-                problems += _check_total(sheet, number, columns, since_total, shown, words)
+                problems += _check_total(row, since_total, words)
             since_total = []
             continue
-        amounts = {}
-        for key in ("income", "expense"):
-            try:
-                amounts[key] = parse_amount(sheet.cell(number, columns[key])) if key in columns else None
-            except MoneyError as exc:
-                problems.append(error(*at(key), "amount-format", f"{NAMES[key]}：{exc}"))
-                amounts[key] = MoneyError
-        if MoneyError in amounts.values():
-            continue
-        item = _text(sheet.cell(number, columns["item"]))
-        if amounts["income"] is None and amounts["expense"] is None:
-            if squeeze(item) in CARRIED or parse_date(sheet.cell(number, columns["date"])) is None:
-                continue  # a carried balance, or a signature line (制表人：……) below the entries
-            problems.append(error(*at("item"), "schema", f"这一行（{item or '没有摘要'}）既没有收入也没有支出金额"))
-            continue
-        if amounts["income"] is not None and amounts["expense"] is not None:
-            problems.append(error(*at("expense"), "amount-format", "同一行既有收入又有支出：请分成两行"))
-            continue
-        is_income = amounts["income"] is not None
-        amount = amounts["income"] if is_income else amounts["expense"]
-        if amount < 0:
-            problems.append(error(*at("income" if is_income else "expense"), "amount-format", f"金额 {amount} 是负数（红字冲销）：请在会计软件中冲销后导出，或写成相反方向的一笔"))
-            continue
-        date = parse_date(sheet.cell(number, columns["date"]))
-        voucher = _text(sheet.cell(number, columns["voucher"]))
-        raw_subject = sheet.cell(number, columns["subject"])
-        category = category_of(raw_subject)
-        allowed = income if is_income else expense
-        bad = False
-        if date is None:
-            problems.append(error(*at("date"), "schema", f"日期“{_text(sheet.cell(number, columns['date']))}”看不懂，请写成 2026-10-08、2026/10/8 或 2026年10月8日"))
-            bad = True
-        for key, value in (("voucher", voucher), ("item", item)):
-            if not value:
-                problems.append(error(*at(key), "schema", f"{NAMES[key]}不能为空"))
-                bad = True
-        if category not in allowed:
-            kind = "收入" if is_income else "支出"
-            problems.append(error(*at("subject"), "finance-category", f"科目“{_text(raw_subject)}”不是{kind}科目，应为 {'、'.join(allowed)} 之一（可写二级科目，如 {allowed[0]}-……）"))
-            bad = True
-        for key, value in (("voucher", voucher), ("item", item)):
-            found = _unpublishable(value, at(key))
-            problems += found
-            bad = bad or bool(found)
-        if not bad:
-            line = Line(number, date, voucher, item, category, amount, is_income)
+        line, found = _entry(row, income, expense)
+        problems += found
+        if line is not None:
             lines.append(line)
             since_total.append(line)
     return Journal(tuple(lines), tuple(problems or _duplicates(lines, shown, columns["voucher"])))
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One spreadsheet row below the header, read by field."""
+
+    sheet: Sheet
+    shown: str
+    columns: dict[str, int]
+    number: int
+
+    def value(self, key: str) -> Any:
+        return self.sheet.cell(self.number, self.columns[key]) if key in self.columns else ""
+
+    def problem(self, key: str, code: str, message: str) -> Problem:
+        return error(self.shown, self.number, self.columns.get(key, 1), code, message)
+
+
+def _side(row: _Row) -> tuple[bool, Decimal] | list[Problem] | None:
+    """(is income, amount) of the row; None when it has no amount; else its problems."""
+    amounts = {}
+    for key in ("income", "expense"):
+        try:
+            amounts[key] = parse_amount(row.value(key))
+        except MoneyError as exc:
+            return [row.problem(key, "amount-format", f"{NAMES[key]}：{exc}")]
+    if amounts["income"] is None and amounts["expense"] is None:
+        return None
+    if amounts["income"] is not None and amounts["expense"] is not None:
+        return [row.problem("expense", "amount-format", "同一行既有收入又有支出：请分成两行")]
+    key = "income" if amounts["income"] is not None else "expense"
+    if amounts[key] < 0:
+        return [row.problem(key, "amount-format", f"金额 {amounts[key]} 是负数（红字冲销）：请在会计软件中冲销后导出，或写成相反方向的一笔")]
+    return key == "income", amounts[key]
+
+
+def _entry(row: _Row, income: tuple[str, ...], expense: tuple[str, ...]) -> tuple[Line | None, list[Problem]]:
+    """The row's entry, or the problems of each of its cells."""
+    item = _text(row.value("item"))
+    side = _side(row)
+    if side is None:
+        if squeeze(item) in CARRIED or parse_date(row.value("date")) is None:
+            return None, []  # a carried balance, or a signature line (制表人：……) below the entries
+        return None, [row.problem("item", "schema", f"这一行（{item or '没有摘要'}）既没有收入也没有支出金额")]
+    if isinstance(side, list):
+        return None, side
+    is_income, amount = side
+    date = parse_date(row.value("date"))
+    voucher = _text(row.value("voucher"))
+    category = category_of(row.value("subject"))
+    allowed = income if is_income else expense
+    problems = []
+    if date is None:
+        problems.append(row.problem("date", "schema", f"日期“{_text(row.value('date'))}”看不懂，请写成 2026-10-08、2026/10/8 或 2026年10月8日"))
+    for key, value in (("voucher", voucher), ("item", item)):
+        if not value:
+            problems.append(row.problem(key, "schema", f"{NAMES[key]}不能为空"))
+        problems += _unpublishable(value, row, key)
+    if category not in allowed:
+        kind = "收入" if is_income else "支出"
+        problems.append(row.problem("subject", "finance-category", f"科目“{_text(row.value('subject'))}”不是{kind}科目，应为 {'、'.join(allowed)} 之一（可写二级科目，如 {allowed[0]}-……）"))
+    if problems:
+        return None, problems
+    return Line(row.number, date, voucher, item, category, amount, is_income), []
 
 
 def _duplicates(lines: list[Line], shown: str, column: int) -> list[Problem]:
@@ -243,22 +262,21 @@ def _duplicates(lines: list[Line], shown: str, column: int) -> list[Problem]:
     return problems
 
 
-def _unpublishable(text: str, where: tuple[str, int, int]) -> list[Problem]:
+def _unpublishable(text: str, row: _Row, key: str) -> list[Problem]:
     """A personal number or a control character in a text that would be written: located at its
     cell, so it never reaches the content repository (and its git history)."""
-    found = privacy.scan(where[0], text) + [p for p in characters.scan(where[0], text) if p.severity is Severity.ERROR]
-    return [dataclasses.replace(p, line=where[1], col=where[2]) for p in found]
+    found = privacy.scan(row.shown, text) + [p for p in characters.scan(row.shown, text) if p.severity is Severity.ERROR]
+    cell = row.problem(key, "", "")
+    return [dataclasses.replace(p, line=cell.line, col=cell.col) for p in found]
 
 
-def _check_total(sheet: Sheet, number: int, columns: dict[str, int], lines: list[Line], shown: str, words: list[str]) -> list[Problem]:
+def _check_total(row: _Row, lines: list[Line], words: list[str]) -> list[Problem]:
     """A 合计 row must add up to the entries above it (累计 rows run over the year: not checked)."""
     if any("累计" in word for word in words):
         return []
     problems = []
     for key, is_income in (("income", True), ("expense", False)):
-        if key not in columns:
-            continue
-        cell = sheet.cell(number, columns[key])
+        cell = row.value(key)
         try:
             stated = parse_amount(cell) or Decimal("0.00")
         except MoneyError:
@@ -267,5 +285,5 @@ def _check_total(sheet: Sheet, number: int, columns: dict[str, int], lines: list
             continue
         total = sum((line.amount for line in lines if line.income is is_income), Decimal("0.00"))
         if stated != total:
-            problems.append(error(shown, number, columns[key], "finance-balance", f"合计行的{NAMES[key]} {stated:.2f} 与上面各笔之和 {total:.2f} 不符"))
+            problems.append(row.problem(key, "finance-balance", f"合计行的{NAMES[key]} {stated:.2f} 与上面各笔之和 {total:.2f} 不符"))
     return problems

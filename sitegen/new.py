@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +21,6 @@ from .oserrors import reason
 
 CADENCE_NAMES = {"monthly": "每月公开", "quarterly": "每季度公开", "yearly": "每年公开", "event": "随时公开", "standing": "长期公开"}
 QUARTER = re.compile(r"(19|20)\d\d-Q[1-4]")
-KINDS = ("finance", "affairs", "major")  # standing, points and postings come with those kinds
 
 
 class NewError(Exception):
@@ -148,7 +146,3 @@ def new_major(content: Path, slug: str, name: str, today: dt.date) -> Path:
     write_new(path, text)
     return path
 
-
-def shown(path: Path) -> str:
-    """A path as the clerk typed its content folder (relative when it is below the current one)."""
-    return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
