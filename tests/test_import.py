@@ -4,6 +4,7 @@ make_samples.py) becomes the statement the bookkeeping agent meant, and a bad ce
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -138,7 +139,7 @@ def test_a_reviewed_statement_is_never_overwritten_but_a_draft_is(content, tmp_p
         (b"PK\x03\x04 not really a workbook", "journal.xlsx", "schema", "无法读取这个 Excel 文件"),
         ("名称,金额\n租金,5.00\n".encode(), "journal.csv", "schema", "找不到表头"),
         ("日期,摘要,收入,支出\n2026-11-03,收租金,5.00,\n".encode(), "journal.csv", "schema", "没有“凭证号”列"),
-        (b"%PDF-1.7", "journal.pdf", "schema", "只能导入 .xlsx、.xls 或 .csv"),
+        (b"%PDF-1.7", "journal.pdf", "schema", "只能导入 .xlsx 或 .csv"),
     ],
 )
 def test_an_unreadable_file_is_one_chinese_problem(content, tmp_path, capsys, data, name, code, message):
@@ -162,3 +163,23 @@ def test_formula_noise_is_rounded_to_the_cent_but_a_third_decimal_is_not():
     assert parse_amount("36,000.00元") == Decimal("36000.00")
     with pytest.raises(ValueError):
         parse_amount(1.005)
+
+
+def test_a_cell_far_away_is_refused_before_the_reader_sizes_the_sheet_by_it(content, tmp_path, capsys):
+    """calamine would ask for 512 GB for a cell at XFD1048576 and abort the process."""
+    source = tmp_path / "far.xlsx"
+    with zipfile.ZipFile(JOURNALS / "titled-totals.xlsx") as sample, zipfile.ZipFile(source, "w") as far:
+        for name in sample.namelist():
+            data = sample.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>')
+            far.writestr(name, data)
+    assert run(content, source) == 1
+    assert f"{source}:1:1: error[schema]: 表格太宽" in capsys.readouterr().err
+
+
+def test_an_old_xls_file_is_asked_for_as_xlsx(content, tmp_path, capsys):
+    source = tmp_path / "journal.xls"
+    source.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    assert run(content, source) == 1
+    assert "另存为 .xlsx" in capsys.readouterr().err
