@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     imports = commands.add_parser("import", help="从会计软件导出的表格（xlsx/csv）生成财务公开")
     what = imports.add_subparsers(dest="kind", required=True, metavar="{finance}")
     import_finance = _village_command(what, "finance", "导入一个月的收支明细账，写成 finance/YYYY-MM.yaml")
-    import_finance.add_argument("file", type=Path, metavar="FILE", help="导出的 .xlsx、.xls 或 .csv 文件")
+    import_finance.add_argument("file", type=Path, metavar="FILE", help="导出的 .xlsx 或 .csv 文件")
     import_finance.add_argument("--period", type=_month, help="月份 YYYY-MM（默认按表中日期）")
     return parser
 
