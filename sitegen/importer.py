@@ -17,7 +17,7 @@ import yaml
 
 from . import atomic, scaffold
 from .journal import read_journal
-from .new import NewError, find_village, previous_closing, previous_month
+from .new import NewError, find_village, make_folder, previous_closing, previous_month
 from .oserrors import reason
 from .problems import Problem, error
 from .rules import check_content
@@ -96,6 +96,7 @@ def import_finance(content: Path, slug: str, source: Path, period: str | None = 
         month, profile, opening=opening, previous=previous_month(month), set_posted=True,
         entries=(journal.entries(True), journal.entries(False)),
     )
+    make_folder(target.parent)
     try:
         atomic.write_bytes(target, text.encode("utf-8"))
     except OSError as exc:

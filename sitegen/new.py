@@ -76,10 +76,20 @@ def previous_closing(place: Place, period: str) -> Decimal | None:
     return next((s.closing_balance for s in statements if s.period == before), None)
 
 
+def make_folder(folder: Path) -> None:
+    """The folder a new file goes in (finance/, affairs/2026-Q4/ …), or why it cannot be."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise NewError(f"{folder} 应是一个文件夹，而这里是一个文件：请把它改名或移走") from None
+    except OSError as exc:
+        raise NewError(f"无法新建文件夹 {folder}（{reason(exc)}）") from exc
+
+
 def write_new(path: Path, text: str) -> None:
     """Create `path` with `text`, only if it does not exist yet (checked by the create itself)."""
+    make_folder(path.parent)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
     except FileExistsError:
