@@ -81,7 +81,8 @@ def make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
-        raise NewError(f"{folder} 应是一个文件夹，而这里是一个文件：请把它改名或移走") from None
+        blocking = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder)
+        raise NewError(f"{blocking} 应是一个文件夹，而这里是一个文件：请把它改名或移走") from None
     except OSError as exc:
         raise NewError(f"无法新建文件夹 {folder}（{reason(exc)}）") from exc
 

@@ -117,4 +117,4 @@ def test_a_bad_period_is_a_usage_error(content, args, capsys):
 def test_a_file_where_the_folder_should_be_is_named(content, capsys):
     (content / "dongtan/affairs").write_text("", "utf-8")
     assert new(content, "affairs", "dongtan", "2026-Q4", "dibao") == 1
-    assert "affairs 应是一个文件夹，而这里是一个文件" in capsys.readouterr().err
+    assert "dongtan/affairs 应是一个文件夹，而这里是一个文件" in capsys.readouterr().err
