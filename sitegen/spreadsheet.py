@@ -69,7 +69,10 @@ def read_sheet(path: Path) -> Sheet:
 
 
 def _read_excel(path: Path) -> Sheet:
-    from python_calamine import CalamineWorkbook  # imported on use: only `import` needs it
+    try:
+        from python_calamine import CalamineWorkbook  # imported on use: only `import` needs it
+    except ImportError as exc:  # an installation without its dependencies
+        raise SpreadsheetError("读取 Excel 文件需要 python-calamine，它没有装好：请重新安装 sitegen，或把表格另存为 CSV 再导入") from exc
 
     _measure(path)
     try:
