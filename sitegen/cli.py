@@ -18,7 +18,7 @@ def _port(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sitegen", description="村务公开网站与公开栏海报生成工具")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,serve,privacy,fonts,init}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,serve,privacy,fonts,init,new,import}")
 
     build = commands.add_parser("build", help="生成网站到输出文件夹（有错误时不改动旧网站）")
     build.add_argument("content", nargs="?", default="content", help="内容文件夹（默认 content）")
@@ -52,7 +52,39 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--ci", choices=("github", "gitlab"), default="github", help="CI 文件：github（GitHub Pages）或 gitlab（GitLab Pages），默认 github")
     init.add_argument("--village", type=_slug, default="village1", help="第一个村的文件夹名，即网址中的一段，如 dongtan（默认 village1）")
     init.add_argument("--period", type=_month, help="第一份财务公开的月份 YYYY-MM（默认上个月）")
+
+    new = commands.add_parser("new", help="为一个村新建下一份公开文件（已有同名文件时不覆盖）")
+    kinds = new.add_subparsers(dest="kind", required=True, metavar="{finance,affairs,major}")
+    new_finance = _village_command(kinds, "finance", "某月的财务收支公开，期初余额取上月的期末余额")
+    new_finance.add_argument("month", type=_month, metavar="YYYY-MM", help="月份，如 2026-11")
+    new_affairs = _village_command(kinds, "affairs", "某季度的一项村务公开，如 dibao")
+    new_affairs.add_argument("quarter", type=_quarter, metavar="YYYY-Qn", help="季度，如 2026-Q3")
+    new_affairs.add_argument("item", metavar="ITEM", help="目录中的事项代码，如 dibao、subsidy")
+    new_major = _village_command(kinds, "major", "一件重大事项（四议两公开）")
+    new_major.add_argument("name", metavar="SLUG", help="文件名，小写字母、数字和连字符，如 2026-road")
+
+    imports = commands.add_parser("import", help="从会计软件导出的表格（xlsx/csv）生成财务公开")
+    what = imports.add_subparsers(dest="kind", required=True, metavar="{finance}")
+    import_finance = _village_command(what, "finance", "导入一个月的收支明细账，写成 finance/YYYY-MM.yaml")
+    import_finance.add_argument("file", type=Path, metavar="FILE", help="导出的 .xlsx 或 .csv 文件")
+    import_finance.add_argument("--period", type=_month, help="月份 YYYY-MM（默认按表中日期）")
     return parser
+
+
+def _village_command(commands, name: str, help: str) -> argparse.ArgumentParser:
+    """A `new`/`import` command: VILLAGE first, and the content folder as an option."""
+    command = commands.add_parser(name, help=help)
+    command.add_argument("village", metavar="VILLAGE", help="村文件夹名，如 dongtan")
+    command.add_argument("--content", type=Path, default=Path("content"), help="内容文件夹（默认 content）")
+    return command
+
+
+def _quarter(text: str) -> str:
+    from .new import QUARTER
+
+    if not QUARTER.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"季度应写成 YYYY-Qn（如 2026-Q3），而不是 {text}")
+    return text
 
 
 def _slug(text: str) -> str:
@@ -120,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             print(f"已在 {args.directory}/ 新建内容仓库（{len(written)} 个文件）；请按其中 README.md 填写“待填写”的地方。", file=sys.stderr)
             return 0
+        if args.command in ("new", "import"):
+            return _scaffold(args)
         from .serve import serve
 
         return serve(args.content, args.output, args.port, args.theme, posters=not args.no_posters)
@@ -128,6 +162,42 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never a traceback for the clerk; keep the cause for developers
         print(f"sitegen: 内部错误（{type(exc).__name__}: {exc}），请把这行信息发给技术人员。", file=sys.stderr)
         return 3
+
+
+def _scaffold(args: argparse.Namespace) -> int:
+    """`new` and `import`: a refusal (the file exists, is reviewed, the village is unknown) is exit 1."""
+    import datetime as dt
+
+    from . import new
+    from .init import CHINA
+
+    try:
+        if args.command == "import":
+            return _imported(args)
+        if args.kind == "finance":
+            path = new.new_finance(args.content, args.village, args.month)
+        elif args.kind == "affairs":
+            path = new.new_affairs(args.content, args.village, args.quarter, args.item)
+        else:
+            path = new.new_major(args.content, args.village, args.name, dt.datetime.now(CHINA).date())
+    except new.NewError as exc:
+        print(f"sitegen: {exc}", file=sys.stderr)
+        return 1
+    print(f"已新建 {path}；请填写其中标着“待填写”的地方，再运行 sitegen check {args.content}", file=sys.stderr)
+    return 0
+
+
+def _imported(args: argparse.Namespace) -> int:
+    from .importer import import_finance
+
+    result = import_finance(args.content, args.village, args.file, args.period, str(args.file))
+    _report(result.problems, "text")
+    if result.path is None:
+        print(f"sitegen: {args.file} 有问题（见上），什么也没有写入。", file=sys.stderr)
+        return 1
+    replaced = "（替换了原来未审核的草稿）" if result.replaced_draft else ""
+    print(f"已导入 {result.entries} 笔收支到 {result.path}{replaced}；请填写“待填写”的地方（说明、审核），再运行 sitegen check {args.content}", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

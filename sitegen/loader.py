@@ -11,6 +11,7 @@ import errno
 import os
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -425,7 +426,7 @@ def _load_village(loader: _Loader, folder: Path) -> Village | None:
         committee=committee,
         finance=tuple(sorted(finance, key=lambda f: f.period)),
         affairs=tuple(sorted(affairs, key=lambda a: (a.period, a.slug))),
-        major=tuple(sorted(major, key=lambda m: (m.posted, m.slug))),
+        major=tuple(sorted(major, key=lambda m: (m.posted or date.min, m.slug))),  # a draft may lack posted
         attachments=files,
         source=source,
         **values,

@@ -29,13 +29,13 @@ FILLED = {
 PLACE = re.compile(r"^(\s*(?:- )?)(\w+):(?: \[\])? +# 待填写.*$", re.MULTILINE)
 
 
-def fill(content: Path) -> list[str]:
+def fill(content: Path, values: dict[str, str] = FILLED, pattern: str = "*.yaml") -> list[str]:
     """Fill every marked place like a person would; returns the keys filled."""
     keys = []
-    for path in sorted(content.rglob("*.yaml")):
+    for path in sorted(content.rglob(pattern)):
         text = path.read_text("utf-8")
         keys += [match[2] for match in PLACE.finditer(text)]
-        path.write_text(PLACE.sub(lambda m: f"{m[1]}{m[2]}: {FILLED[m[2]]}", text), "utf-8")
+        path.write_text(PLACE.sub(lambda m: f"{m[1]}{m[2]}: {values[m[2]]}", text), "utf-8")
     return keys
 
 

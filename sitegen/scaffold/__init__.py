@@ -9,10 +9,16 @@ so `sitegen check` names every place left empty. `sitegen init` uses these, and 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from collections.abc import Sequence
+from decimal import Decimal
 from importlib import resources
 
+import yaml
+
 from .. import __version__
+from ..model import Profile
 from ..profile import baseline
 
 _MARK = re.compile(r"@[A-Z_]+@")
@@ -29,18 +35,90 @@ def render(name: str, **values: str) -> str:
     return text
 
 
-def finance_statement(period: str) -> str:
-    """A month's statement with the period set, the profile's categories listed in comments, and
-    the posting date, summary, review and balances left for the clerk."""
+_INCOME_EXAMPLE = """ []                # 逐笔填写；没有收入就保持 []
+#  - date: @FIRST_DAY@
+#    voucher: 记-01         # 凭证号，本月内不能重复
+#    item: 收集体机动地承包费   # 摘要
+#    category: @INCOME_FIRST@
+#    amount: 8400.00"""
+_EXPENSE_EXAMPLE = """ []
+#  - date: @FIRST_DAY@
+#    voucher: 记-02
+#    item: 支付保洁员工资
+#    category: @EXPENSE_FIRST@
+#    amount: 3300.00"""
+
+
+def yaml_text(value: str) -> str:
+    """`value` as a YAML scalar that loads back as exactly this text: plain when it can be."""
+    plain = not re.search(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`]|: | #|[\s:]$|[\x00-\x1f\\]", value)
+    if plain:
+        try:
+            plain = yaml.safe_load(value) == value
+        except yaml.YAMLError:
+            plain = False
+    return value if plain else json.dumps(value, ensure_ascii=False)
+
+
+def _entries(entries: Sequence) -> str:
+    """Entries (objects with date, voucher, item, category, amount) as a YAML block list."""
+    return "".join(
+        f"\n  - date: {e.date.isoformat()}\n    voucher: {yaml_text(e.voucher)}\n    item: {yaml_text(e.item)}"
+        f"\n    category: {yaml_text(e.category)}\n    amount: {e.amount:.2f}"
+        for e in entries
+    )
+
+
+def _example(usual: str, categories: Sequence[str]) -> str:
+    """The category the commented example entry shows: the usual one, if this profile has it."""
+    return usual if usual in categories else categories[0]
+
+
+def suggested_posting(period: str) -> dt.date:
+    """The 5th of the month after `period`: well before the profile's usual deadline (the 15th)."""
     year, month = map(int, period.split("-"))
-    first = dt.date(year, month, 1)
-    posted = (first + dt.timedelta(days=40)).replace(day=5)  # the 5th of the next month
-    profile = baseline()
-    return render(
+    return (dt.date(year, month, 1) + dt.timedelta(days=40)).replace(day=5)
+
+
+def finance_statement(
+    period: str,
+    profile: Profile | None = None,
+    *,
+    opening: Decimal | None = None,
+    previous: str | None = None,
+    set_posted: bool = False,
+    entries: tuple[Sequence, Sequence] | None = None,
+) -> str:
+    """A month's statement: the period set, the profile's categories listed in comments, and
+    what sitegen cannot know (summary, review; the posting date unless `set_posted`) left for
+    the clerk. `opening` is the previous month's closing balance when there is one; with
+    `entries` (income, expense) the closing balance is computed from them."""
+    profile = profile or baseline()
+    posted = suggested_posting(period).isoformat()
+    if opening is None:
+        opening_line = "opening_balance:          # 待填写：期初余额（上月的期末余额）"
+    else:
+        opening_line = f"opening_balance: {opening:.2f}   # 上月（{previous}）的期末余额"
+    if entries is None or opening is None:
+        closing_line = "closing_balance:          # 待填写：期末余额 = 期初余额 + 收入合计 − 支出合计"
+    else:
+        closing = opening + sum(e.amount for e in entries[0]) - sum(e.amount for e in entries[1])
+        closing_line = f"closing_balance: {closing:.2f}   # 期初余额 + 收入合计 − 支出合计"
+    text = render(
         "finance.yaml",
         PERIOD=period,
-        POSTED=posted.isoformat(),
-        FIRST_DAY=first.isoformat(),
+        POSTED_LINE=f"posted: {posted}        # 上墙并在网上公开的日期，按实际改" if set_posted
+        else f"posted:                   # 待填写：上墙并在网上公开的日期，如 {posted}",
+        OPENING_LINE=opening_line,
+        CLOSING_LINE=closing_line,
+        INCOME_ENTRIES="\0income" if entries else _INCOME_EXAMPLE,
+        EXPENSE_ENTRIES="\0expense" if entries else _EXPENSE_EXAMPLE,
+        FIRST_DAY=f"{period}-01",
+        INCOME_FIRST=_example("经营收入", profile.income_categories),
+        EXPENSE_FIRST=_example("公益支出", profile.expense_categories),
         INCOME="、".join(profile.income_categories),
         EXPENSE="、".join(profile.expense_categories),
     )
+    if entries:  # the clerk's texts go in last, so an @WORD@ in a 摘要 is never taken for a mark
+        text = text.replace("\0income", _entries(entries[0]) or " []").replace("\0expense", _entries(entries[1]) or " []")
+    return text
