@@ -23,7 +23,7 @@ from .. import attachments, links, urls
 from ..model import Disclosure, FinanceStatement, Site, Village
 from ..money import format_money, uppercase_yuan
 from ..source import Source, fingerprint
-from . import phones
+from . import phones, titles
 from .qr import qr_svg
 
 LANG_ATTRIBUTE = {"zh-Hans": "zh-CN", "zh-Hant": "zh-Hant"}
@@ -131,6 +131,7 @@ class Theme:
             date=_format_date,
             fmt=lambda pattern, **kwargs: pattern.format(**kwargs),
             tel_links=phones.tel_links,
+            title_parts=titles.title_parts,
         )
         self._markdown = _markdown()
 
