@@ -290,6 +290,7 @@ def produce(
     except jinja2.TemplateError as exc:
         return Produced({}, [*problems, _template_problem(exc, theme)])
     files[theme.stylesheet.path] = theme.stylesheet.content
+    files[theme.favicon.path] = theme.favicon.content
     files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(site.config.base_url, 'sitemap.xml')}\n".encode()
     entries = [(index.path, index.noindex, index.updated), *(e for output in outputs for e in output.sitemap)]
     files["sitemap.xml"] = sitemap(site.config.base_url, entries)

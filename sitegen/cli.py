@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .problems import Problem, format_json, format_text, has_errors
+from .usage import ChineseParser, check_passed, content_root, wrong_folder
 
 
 def _port(text: str) -> int:
@@ -17,7 +18,7 @@ def _port(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sitegen", description="村务公开网站与公开栏海报生成工具")
+    parser = ChineseParser(prog="sitegen", description="村务公开网站与公开栏海报生成工具")
     commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,serve,privacy,fonts,init,new,import}")
 
     build = commands.add_parser("build", help="生成网站到输出文件夹（有错误时不改动旧网站）")
@@ -113,11 +114,16 @@ def _report(problems: tuple[Problem, ...] | list[Problem], fmt: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command in ("check", "build") and (root := content_root(args.content)):
+            print(wrong_folder(args.content, root, args.command), end="", file=sys.stderr)
+            return 2
         if args.command == "check":
             from .rules import check_content
 
-            _, problems = check_content(args.content)
+            site, problems = check_content(args.content)
             _report(problems, args.format)
+            if args.format == "text" and site is not None and not has_errors(problems):
+                print(check_passed(site, problems), end="", file=sys.stderr)
             return 1 if has_errors(problems) else 0
         if args.command == "build":
             from .build import build

@@ -23,6 +23,7 @@ from .. import attachments, links, urls
 from ..model import Disclosure, FinanceStatement, Site, Village
 from ..money import format_money, uppercase_yuan
 from ..source import Source, fingerprint
+from . import phones, titles
 from .qr import qr_svg
 
 LANG_ATTRIBUTE = {"zh-Hans": "zh-CN", "zh-Hant": "zh-Hant"}
@@ -129,6 +130,8 @@ class Theme:
             yuan_upper=lambda amount: uppercase_yuan(amount).translate(_TRADITIONAL if locale == "zh-Hant" else {}),
             date=_format_date,
             fmt=lambda pattern, **kwargs: pattern.format(**kwargs),
+            tel_links=phones.tel_links,
+            title_parts=titles.title_parts,
         )
         self._markdown = _markdown()
 
@@ -139,9 +142,18 @@ class Theme:
 
     @cached_property
     def stylesheet(self) -> Asset:
-        content = (self.directory / "static" / "site.css").read_bytes()
-        digest = hashlib.sha256(content).hexdigest()[:10]
-        return Asset(f"assets/site.{digest}.css", content)
+        return self._asset("site.css")
+
+    @cached_property
+    def favicon(self) -> Asset:
+        """The tab icon, linked from every page: without one, each page view logs a 404."""
+        return self._asset("favicon.svg")
+
+    def _asset(self, name: str) -> Asset:
+        """A static file under a fingerprinted name, so it can be cached for ever."""
+        content = (self.directory / "static" / name).read_bytes()
+        stem, suffix = name.rsplit(".", 1)
+        return Asset(f"assets/{stem}.{hashlib.sha256(content).hexdigest()[:10]}.{suffix}", content)
 
     def render(self, name: str, context: dict[str, Any]) -> tuple[bytes, frozenset[str]]:
         """A template's output, and the names of every template the render loaded."""
@@ -220,6 +232,7 @@ def render_page(theme: Theme, site: Site, page: Page) -> tuple[bytes, frozenset[
         "url": lambda path: urls.relative(page.path, path) if page.link_base is None else page.link_base + path,
         "path_of": path_of,
         "css_href": urls.relative(page.path, theme.stylesheet.path) if page.link_base is None else page.link_base + theme.stylesheet.path,
+        "favicon_href": urls.relative(page.path, theme.favicon.path) if page.link_base is None else page.link_base + theme.favicon.path,
         "contacts": page.contacts,
         "updated": page.updated,
         "noindex": page.noindex,

@@ -31,11 +31,11 @@ from ..model import AffairsItem, Contact, Disclosure, FinanceStatement, Site, Vi
 from ..problems import Problem, error, warning
 from ..rules import glyphs
 from ..source import Source, fingerprint
-from . import fonts
+from . import fit, fonts
 from .html import Theme, default_theme, shared_context
 
 POSTER_NAME = "poster.pdf"
-RENDERER = "sitegen-posters-1"  # bump when this module changes how a PDF is made
+RENDERER = "sitegen-posters-2"  # bump when this module (or fit.py) changes how a PDF is made
 MAX_TASKS_PER_WORKER = 8  # WeasyPrint frees memory only at process exit
 ROOT_SIZE = {"A4": "13pt", "A3": "18pt"}  # type scales with the paper: A3 is √2 × A4
 
@@ -462,8 +462,11 @@ def _render_task(task: Task) -> tuple[list[tuple[str, str, bytes]], list[str]]:
         def document(index: int):
             if index not in documents:
                 doc = task.docs[index]
-                documents[index] = HTML(string=doc.html, base_url=doc.base_url).render(
-                    font_config=_WORKER["font_config"], stylesheets=[_WORKER["css"]]
+                documents[index] = fit.one_page(
+                    lambda extra: HTML(string=doc.html, base_url=doc.base_url).render(
+                        font_config=_WORKER["font_config"], stylesheets=[_WORKER["css"], *extra]
+                    ),
+                    doc.html,
                 )
             return documents[index]
 
