@@ -51,8 +51,8 @@ def chinese(message: str) -> str:
                 words["names"] = _names(words["names"])
             said = text.format(**words)
             return f"{name} {said}" if name and not command else said
-    if not re.search(r"[A-Za-z]{3,}", rest):
-        return f"{name}：{rest}" if name else rest  # our own Chinese text (ArgumentTypeError)
+    if re.search(r"[\u4e00-\u9fff]", re.sub(r"'[^']*'", "", rest)):  # Chinese outside quoted values:
+        return f"{name}：{rest}" if name else rest  # our own text (ArgumentTypeError), examples like YYYY-MM and all
     return "命令写得不对"
 
 
