@@ -29,8 +29,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
 
-from . import links, privacy
-from .model import AffairsItem, FinanceStatement
+from . import kinds, links, privacy
 from .problems import Problem, error
 
 FOLDER = "files"
@@ -238,11 +237,7 @@ def resolve(href: str, item_dir: str, village: str) -> Target | None:
 
 def item_dir(item) -> str:
     """The item's folder in the content tree, relative to the content folder, as its links start from."""
-    if isinstance(item, FinanceStatement):
-        return f"{item.village}/finance"
-    if isinstance(item, AffairsItem):
-        return f"{item.village}/affairs/{item.period}"
-    return f"{item.village}/major"
+    return kinds.kind_of(item).source_dir(item)
 
 
 def site_path(village: str, name: str) -> str:
@@ -287,8 +282,8 @@ def referenced(item) -> list[str]:
 
 
 def markdown_of(item) -> str | None:
-    """The Markdown an item shows: a statement's notes, else the body."""
-    return item.notes if isinstance(item, FinanceStatement) else item.body
+    """The Markdown an item shows (a statement's notes, an item's body)."""
+    return kinds.kind_of(item).markdown(item)[0]
 
 
 # --- publishing ---------------------------------------------------------------------------

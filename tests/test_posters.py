@@ -168,7 +168,7 @@ def test_finance_posters_show_totals_and_uppercase_closing_balance(built, exampl
     from sitegen.money import format_money, uppercase_yuan
 
     for village in example_site.villages:
-        for statement in village.finance:
+        for statement in village.of("finance"):
             found = text(built / urls.disclosure_path(statement) / "poster.pdf")
             for amount in (statement.opening_balance, statement.income_total, statement.expense_total):
                 assert format_money(amount) in found
@@ -179,7 +179,7 @@ def test_finance_posters_show_totals_and_uppercase_closing_balance(built, exampl
 
 def test_major_matter_posters_show_votes_and_progress(built, example_site):
     for village in example_site.villages:
-        for matter in village.major:
+        for matter in village.of("major"):
             found = text(built / urls.disclosure_path(matter) / "poster.pdf")
             for step in matter.steps:
                 if step.voted:
@@ -222,7 +222,7 @@ def test_every_qr_code_decodes_to_its_page_and_is_large_enough(built):
 
 
 def test_long_statement_keeps_every_voucher(built, example_site):
-    (statement,) = [s for v in example_site.villages if v.slug == "dongtan" for s in v.finance if s.period == "2026-10"]
+    (statement,) = [s for v in example_site.villages if v.slug == "dongtan" for s in v.of("finance") if s.period == "2026-10"]
     entries = statement.income + statement.expense
     assert len(entries) == 40
     texts = page_texts(built / "dongtan/finance/2026-10/poster.pdf")

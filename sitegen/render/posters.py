@@ -27,9 +27,11 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from .. import atomic, attachments, urls
-from ..model import AffairsItem, Contact, Disclosure, FinanceStatement, Site, Village
+from ..kinds import kind_of
+from ..model import Contact, Disclosure, Site, Village
 from ..problems import Problem, error, warning
 from ..rules import glyphs
+from ..sizes import size_label
 from ..source import Source, fingerprint
 from . import fonts
 from .html import Theme, default_theme, shared_context
@@ -174,7 +176,8 @@ def _disclosure_doc(
         return urls.absolute(site.config.base_url, quote(path))
 
     def html() -> str:
-        body = item.notes if isinstance(item, FinanceStatement) else item.body
+        kind = kind_of(item)
+        body = kind.markdown(item)[0]
         context = _context(
             site,
             theme,
@@ -183,9 +186,9 @@ def _disclosure_doc(
             d=item,
             contacts=contacts,
             body_html=theme.markdown(body, attachments.link_rewriter(item, to_url)) if body else None,
-            numeric=[t.numeric for t in item.tables] if isinstance(item, AffairsItem) else [],
+            **kind.poster_context(item),
         )
-        return env.get_template(f"{item.kind}.html").render(context)
+        return env.get_template(kind.template).render(context)
 
     shown = [site_path for name in attachments.referenced(item) if (site_path := attachments.site_path(item.village, name)) in images]
     printed = "".join(f"\0{path}\0{hashlib.sha256(images[path]).hexdigest()}" for path in shown)
@@ -549,13 +552,6 @@ class Cache:
 
 
 # --- links from the pages --------------------------------------------------------------
-
-
-def size_label(size: int) -> str:
-    """57 KB, 1.2 MB: what a villager on a metered phone wants to know before tapping."""
-    if size < 1000 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def page_links(site: Site, theme: Theme, files: Mapping[str, bytes]) -> dict[str, dict]:
