@@ -27,7 +27,7 @@ from .loader import load_root, load_village
 from .problems import Problem, Severity, error, has_errors
 from .render import data as open_data
 from .render.html import Listing, Theme, default_theme, plan_addresses, plan_index, plan_village, render_page
-from .rules import check_content, check_site
+from .rules import addresses, check_content, check_site
 from .state import BuildState, Snapshot, folder_mtimes, load_state, save_state, snapshot
 
 PACKAGE = Path(__file__).resolve().parent
@@ -271,21 +271,16 @@ def produce(
     theme = _theme(theme_dir, root.config.locale)
     listings = [o.listing for o in outputs if o.listing]
     site = dataclasses.replace(root, villages=tuple(listing.village for listing in listings))
-    files: dict[str, bytes | Blob] = {}
-    for path, data in [(p, d) for output in outputs for p, d in output.files.items()]:
-        if path in files:  # two sources must never write one path
-            return Produced({}, [*problems, error(path, 1, 1, "output", f"两个来源都要生成 {path}")])
-        files[path] = data
+    collided = addresses.collisions(p for output in outputs for p in output.files)  # two sources, one path
+    files: dict[str, bytes | Blob] = {p: d for output in outputs for p, d in output.files.items()}
+    pages = {path.removesuffix("index.html") for path in files if path.endswith("index.html")}
+    refused = collided or addresses.problems(content, site.config, pages)
+    if refused:
+        return Produced({}, [*problems, *refused])
     index = dataclasses.replace(plan_index(listings, site.config.contacts), links=open_data.index_links(site.config, theme.strings))
-    addresses = plan_addresses(site, listings)
-    for page in addresses:
-        if page.file in files:
-            return Produced({}, [*problems, _site_problem(content, page.path, "output", f"{page.path} 仍有公开内容，不能同时登记为改名或撤回")])
-    for old, new in site.config.redirects:
-        if new + "index.html" not in files:
-            return Produced({}, [*problems, _site_problem(content, old, "redirect", f"redirects 中 {old} 指向的 {new} 不是本网站的页面")])
+    kept = plan_addresses(site, listings)
     try:
-        for page in (index, *addresses):
+        for page in (index, *kept):
             files[page.file] = render_page(theme, site, page)[0]
     except jinja2.TemplateError as exc:
         return Produced({}, [*problems, _template_problem(exc, theme)])
@@ -298,14 +293,6 @@ def produce(
     recorded, unreadable = ledger.read(content)
     problems += unreadable + ledger.removed(str(content), recorded, published)
     return Produced(files, sorted(problems), frozenset(published))
-
-
-def _site_problem(content: Path, needle: str, code: str, message: str) -> Problem:
-    """A problem with a site.yaml entry, located at the first line that names it."""
-    path = content / "site.yaml"
-    lines = path.read_text("utf-8").splitlines()
-    line, column = next(((number, text.index(needle) + 1) for number, text in enumerate(lines, 1) if needle in text), (1, 1))
-    return error(path.as_posix(), line, column, code, message)
 
 
 def build_village(

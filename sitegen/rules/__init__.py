@@ -10,7 +10,7 @@ from ..loader import load_site
 from ..model import Site
 from ..problems import Problem, has_errors
 from ..kinds import KINDS
-from . import attachments, catalogue, glyphs, lawful, markup
+from . import addresses, attachments, catalogue, glyphs, lawful, markup
 
 RULES: tuple = (lawful.check, catalogue.check, markup.check, glyphs.check, attachments.check)  # cross-kind
 
@@ -36,5 +36,6 @@ def check_content(content: str | Path) -> tuple[Site | None, list[Problem]]:
     recorded, unreadable = ledger.read(Path(content))
     problems = problems + unreadable
     if site is not None and not has_errors(problems):  # a village that failed to load is not a removed one
+        problems += addresses.check(site, content)
         problems += ledger.removed(str(content), recorded, ledger.site_urls(site))
     return site, sorted(problems)
