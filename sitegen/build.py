@@ -348,7 +348,7 @@ def build_village(
             from .render.posters import build_posters, page_links  # imports WeasyPrint: only when needed
 
             memo = previous.posters if previous else None
-            rendered, poster_problems = build_posters(site, theme, Path(cache), workers=1, base=base, memo=memo, images=published)
+            rendered, poster_problems = build_posters(site, theme, Path(cache), base=base, memo=memo, images=published)
             printed, poster_memo = rendered.files, rendered.memo
             problems += poster_problems
             if has_errors(poster_problems):

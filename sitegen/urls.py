@@ -21,6 +21,22 @@ def disclosure_path(item: Disclosure) -> str:
     return kinds.kind_of(item).path(item)
 
 
+POSTER_NAME = "poster.pdf"
+
+
+def poster_path(item: Disclosure) -> str:
+    return disclosure_path(item) + POSTER_NAME
+
+
+def sign_path(village: Village) -> str:
+    return village_path(village) + "sign.pdf"
+
+
+def board_path(village: Village, month: str) -> str:
+    """A month's board pack: every poster of the village posted that month, as one PDF."""
+    return f"{village_path(village)}board/{month}.pdf"
+
+
 def absolute(base_url: str, path: str) -> str:
     """What a QR code encodes and a poster prints: base_url + path, nothing else."""
     return base_url + path

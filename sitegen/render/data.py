@@ -19,7 +19,6 @@ from ..kinds import KINDS, kind_of
 from ..kinds.shared import full_title as _with_village
 from ..model import Disclosure, Site, SiteConfig, Village
 from .html import LANG_ATTRIBUTE, Listing, title_of
-from .posters import poster_path
 
 FEED_SIZE = 20  # entries per feed: readers poll often; the village page has the full archive
 ATOM = "http://www.w3.org/2005/Atom"
@@ -161,8 +160,8 @@ def village_data(site: Site, village: Village, strings: dict[str, str], printed:
         path = urls.disclosure_path(d)
         entry = {"kind": d.kind, "title": full_title(d, village, strings), "path": path, "url": urls.absolute(base, path),
                  "posted": d.posted.isoformat(), "updated": d.updated.isoformat(), "version": d.version}
-        if poster_path(d) in printed:
-            entry["poster"] = urls.absolute(base, poster_path(d))
+        if urls.poster_path(d) in printed:
+            entry["poster"] = urls.absolute(base, urls.poster_path(d))
         entry.update(kind_of(d).data_entry(d, path, base))
         items.append(entry)
     return _json({
