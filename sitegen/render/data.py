@@ -197,3 +197,15 @@ def page_links(site: Site, village: Village, files: dict[str, bytes], strings: d
 def index_links(config: SiteConfig, strings: dict[str, str]) -> dict:
     """The township feed, in the head of the township index."""
     return {"feed_href": feed_path(), "feed_title": strings["feed_title"].format(title=config.title)}
+
+
+def sitemap(base_url: str, entries: list[tuple[str, bool, dt.date | None]]) -> bytes:
+    """All indexable pages; personal-data pages (noindex) are left out."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path, noindex, updated in entries:
+        if noindex:
+            continue
+        lastmod = f"<lastmod>{updated.isoformat()}</lastmod>" if updated else ""
+        lines.append(f"<url><loc>{escape(urls.absolute(base_url, path))}</loc>{lastmod}</url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
