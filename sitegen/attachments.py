@@ -31,6 +31,7 @@ from urllib.parse import unquote
 
 from . import kinds, links, privacy
 from .problems import Problem, error
+from .text import line_col
 
 FOLDER = "files"
 IMAGES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP", ".gif": "GIF"}
@@ -200,9 +201,7 @@ def references(text: str, first_line: int, raw: str | None = None) -> list[Refer
     for pattern in (_INLINE, _DEFINITION):
         for match in pattern.finditer(masked):
             offset = match.start(1)
-            row = text.count("\n", 0, offset)
-            col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-            line = first_line + row
+            line, col = line_col(text, offset, first_line)
             if lines is not None and 0 < line <= len(lines):
                 at = lines[line - 1].find(match.group(1))
                 col = at + 1 if at >= 0 else col

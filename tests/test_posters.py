@@ -195,7 +195,7 @@ def test_rare_name_characters_are_drawn(built):
 
 
 def test_the_font_has_every_character_the_theme_prints():
-    from sitegen.render import fonts
+    from sitegen import fonts
 
     covered = fonts.coverage()
     theme = default_theme()

@@ -9,7 +9,6 @@ from urllib.parse import quote, urlsplit
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
 
@@ -24,20 +23,11 @@ from ..kinds import KINDS, kind_of
 from ..model import Disclosure, Site, Village
 from ..money import format_money, uppercase_yuan
 from ..source import Source, fingerprint
+from ..theme_dir import default_theme
 from .qr import qr_svg
 
 LANG_ATTRIBUTE = {"zh-Hans": "zh-CN", "zh-Hant": "zh-Hant"}
 _TRADITIONAL = str.maketrans("贰叁陆万亿负", "貳參陸萬億負")
-
-
-def default_theme() -> Path:
-    """The theme shipped with sitegen: an installed wheel's package data `sitegen/themes/default`
-    (packaged from the repository's top-level `themes/default`), else that folder of the source
-    tree itself (a checkout or an editable install, where the package data is not copied)."""
-    packaged = resources.files("sitegen").joinpath("themes", "default")
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "themes" / "default"
 
 
 class _DropUnsafeLinks(Treeprocessor):

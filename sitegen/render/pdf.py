@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
-from . import fonts
+from .. import fonts
 from .html import Theme
 from .pdf_cache import Cache, content_identifier, file_key, input_key
 from .poster_plan import Batch, Doc, PdfFile

@@ -12,7 +12,7 @@ from ..model import Site
 from ..problems import Problem, error, warning
 from ..rules import glyphs
 from ..sizes import size_label
-from . import fonts
+from .. import fonts
 from .html import Theme, default_theme
 from .pdf import Rendered, render_posters, setup_problems, stylesheet
 from .poster_plan import plan_posters

@@ -14,8 +14,9 @@ from ..kinds import kind_of
 from ..kinds.base import Where
 from ..model import Disclosure, Site, Village
 from ..problems import Problem, error, warning
-from ..render import fonts
+from .. import fonts
 from ..source import Source
+from ..text import line_col
 
 CODE = "glyph-missing"
 
@@ -93,8 +94,7 @@ def _locate(source: Source, where: Where, char: str) -> tuple[int, int]:
     found = text.find(char, start)
     if found < 0:  # written as an escape ("\U0002A6A5"): point at the value itself
         return line, col
-    line = text.count("\n", 0, found) + 1
-    return line, found - (text.rfind("\n", 0, found) + 1) + 1
+    return line_col(text, found)
 
 
 def _offset(text: str, line: int, col: int) -> int:
