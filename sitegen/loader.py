@@ -187,8 +187,14 @@ def _load_village(reader: Reader, folder: Path) -> Village | None:
     if values is None:
         return None
     committee = values.pop("committee") or f"{values['name']}村民委员会"
-    ordered = tuple(item for kind in KINDS for item in sorted(items[kind.name], key=kind.order))
+    ordered = tuple(item for kind in KINDS for item in sorted(items[kind.name], key=lambda d, k=kind: _unread_first(k.order(d))))
     return Village(slug=slug, committee=committee, items=ordered, attachments=files, source=source, **values)
+
+
+def _unread_first(key: tuple) -> tuple:
+    """A sort key whose unreadable (None) parts sort first instead of failing to compare: a
+    file with an unreadable date or period is still checked with the rest."""
+    return tuple((value is not None, value) for value in key)
 
 
 def _load_profile(reader: Reader, name: str | None) -> Profile:

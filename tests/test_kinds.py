@@ -72,3 +72,23 @@ def test_every_kind_has_its_templates_and_label():
         assert (default_theme() / "templates" / kind.template).is_file()
         assert (default_theme() / "poster" / kind.template).is_file()
         assert theme.strings["kind_" + kind.name]
+
+
+def test_items_whose_sort_fields_are_unreadable_are_reported_not_a_crash(tmp_path):
+    """Two matters with unreadable `posted`, two statements with unreadable `period`: each is a
+    located schema problem, and the loader still orders the village's items."""
+    from conftest import write_tree
+    from sample import BASE, FINANCE, files
+
+    from sitegen.rules import check_content
+
+    matter = (BASE / "dongtan/major/2026-road.md").read_text("utf-8")
+    tree = files()
+    tree["dongtan/major/a.md"] = matter.replace("posted: ", "posted: x")
+    tree["dongtan/major/b.md"] = matter.replace("posted: ", "posted: y")
+    tree["dongtan/finance/2026-11.yaml"] = FINANCE.replace("period: 2026-10", "period: [1]")
+    tree["dongtan/finance/2026-12.yaml"] = FINANCE.replace("period: 2026-10", "period: [2]")
+    site, problems = check_content(write_tree(tmp_path / "content", tree))
+    where = {(p.path.split("dongtan/")[-1], p.code) for p in problems}
+    assert {("major/a.md", "schema"), ("major/b.md", "schema"), ("finance/2026-11.yaml", "schema"), ("finance/2026-12.yaml", "schema")} <= where
+    assert [d.slug for d in site.villages[0].of("major")] == ["a", "b", "2026-road"]
