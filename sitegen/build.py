@@ -239,5 +239,3 @@ def produce(
     recorded, unreadable = ledger.read(content)
     problems += unreadable + ledger.removed(str(content), recorded, published)
     return Produced(files, sorted(problems), frozenset(published))
-
-

@@ -35,7 +35,6 @@ class AffairsItem(Disclosure):
         return int(self.period[-1])
 
 
-
 AFFAIRS = {
     "title": s.req(s.text),
     "period": s.req(s.pattern(QUARTER, "季度，格式 YYYY-Qn（如 2026-Q3）", "period-mismatch")),
@@ -46,6 +45,7 @@ AFFAIRS = {
 
 
 def load(reader: Reader, folder: Path, village: str) -> list[AffairsItem]:
+    """The items of one village's `affairs/` folder: `YYYY-Qn/` folders of `<slug>.md` files."""
     result = []
     for quarter in entries(folder):
         quarter_path = folder / quarter.name
@@ -68,7 +68,6 @@ def load(reader: Reader, folder: Path, village: str) -> list[AffairsItem]:
                 continue
             result.append(AffairsItem(village=village, slug=item, source=source, body=body, body_line=body_line, **values))
     return result
-
 
 
 def _due(item: AffairsItem, profile: Profile) -> dt.date:

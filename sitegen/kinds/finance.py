@@ -73,7 +73,6 @@ class FinanceStatement(Disclosure):
         return tuple((category, amount, count) for category, (amount, count) in totals.items())
 
 
-
 # --- schema and files ---------------------------------------------------------------------
 
 entry = s.record(
@@ -100,6 +99,7 @@ FINANCE = {
 
 
 def load(reader: Reader, folder: Path, village: str) -> list[FinanceStatement]:
+    """The statements of one village's `finance/` folder: one `YYYY-MM.yaml` per month."""
     result = []
     for dirent in entries(folder):
         path = folder / dirent.name
@@ -118,7 +118,6 @@ def load(reader: Reader, folder: Path, village: str) -> list[FinanceStatement]:
             continue
         result.append(FinanceStatement(village=village, source=source, notes_line=source.at(("notes",))[0], **values))
     return result
-
 
 
 # --- what it shows -------------------------------------------------------------------------

@@ -143,5 +143,3 @@ def data_package(site: Site, village: Village, statement: FinanceStatement, page
         ],
     }
     return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-

@@ -68,7 +68,6 @@ class MajorMatter(Disclosure):
         return max(dates)
 
 
-
 step = s.record(
     Step,
     {
@@ -97,6 +96,7 @@ MAJOR = {
 
 
 def load(reader: Reader, folder: Path, village: str) -> list[MajorMatter]:
+    """The matters of one village's `major/` folder: one `<slug>.md` per matter."""
     result = []
     for dirent in entries(folder):
         path = folder / dirent.name
@@ -109,7 +109,6 @@ def load(reader: Reader, folder: Path, village: str) -> list[MajorMatter]:
         if values is not None:
             result.append(MajorMatter(village=village, slug=slug, source=source, body=body, body_line=body_line, **values))
     return result
-
 
 
 def _texts(matter: MajorMatter):
