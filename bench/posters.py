@@ -22,9 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sitegen.build import build  # noqa: E402
-from sitegen.render import posters  # noqa: E402
+from sitegen.render import pdf, poster_plan  # noqa: E402
 from sitegen.render.html import Theme, default_theme  # noqa: E402
 from sitegen.rules import check_content  # noqa: E402
+
+from poster_pool import runner  # noqa: E402  (beside this file)
 
 
 def main() -> int:
@@ -40,19 +42,19 @@ def main() -> int:
         print("\n".join(map(str, problems)), file=sys.stderr)
         return 1
     theme = Theme(args.theme, site.config.locale)
-    setup = posters.setup_problems(theme)
+    setup = pdf.setup_problems(theme)
     if setup:
         print("\n".join(setup), file=sys.stderr)
         return 1
-    plan = posters.plan_posters(site, theme)
+    plan = poster_plan.plan_posters(site, theme)
     kinds = {"poster": 0, "sign": 0, "board": 0}
     for batch in plan:
-        for pdf in batch.files:
-            kinds["board" if "/board/" in pdf.path else "sign" if pdf.path.endswith("sign.pdf") else "poster"] += 1
+        for file in batch.files:
+            kinds["board" if "/board/" in file.path else "sign" if file.path.endswith("sign.pdf") else "poster"] += 1
     total = sum(kinds.values())
     workers = args.workers or os.cpu_count() or 1
     print(f"site: {args.content}  PDFs: {total} ({kinds['poster']} posters, {kinds['sign']} signs, {kinds['board']} board packs)")
-    print(f"workers: {workers}  cores: {os.cpu_count()}  HarfBuzz subsetter: {posters.harfbuzz_subset_loaded()}")
+    print(f"workers: {workers}  cores: {os.cpu_count()}  HarfBuzz subsetter: {pdf.harfbuzz_subset_loaded()}")
 
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
@@ -60,7 +62,7 @@ def main() -> int:
         for run in range(args.repeat):
             cache = scratch / f"cache-{run}"
             started = time.perf_counter()
-            rendered = posters.render_posters(posters.plan_posters(site, theme), theme, cache, args.workers)
+            rendered = pdf.render_posters(poster_plan.plan_posters(site, theme), theme, cache, run=runner(args.workers))
             cold.append(time.perf_counter() - started)
             assert rendered.rendered == total, rendered.rendered
         size = sum(len(data) for data in rendered.files.values())
@@ -71,7 +73,7 @@ def main() -> int:
 
         warm = scratch / "cache-0"
         started = time.perf_counter()
-        again = posters.render_posters(posters.plan_posters(site, theme), theme, warm, args.workers)
+        again = pdf.render_posters(poster_plan.plan_posters(site, theme), theme, warm, run=runner(args.workers))
         step = time.perf_counter() - started
         assert again.rendered == 0
         output = scratch / "output"
@@ -89,7 +91,7 @@ def main() -> int:
         documents = [(doc.html, doc.base_url) for batch in plan for doc in batch.docs]
         started = time.perf_counter()
         with multiprocessing.get_context("forkserver").Pool(workers) as pool:
-            pool.starmap(_bare, [(html, url, str(posters._stylesheet(theme))) for html, url in documents])
+            pool.starmap(_bare, [(html, url, str(pdf.stylesheet(theme))) for html, url in documents])
         bare = time.perf_counter() - started
         print(f"bare WeasyPrint, same {len(documents)} posters and signs, {workers} processes, no cache: "
               f"{bare:.2f} s, {len(documents) / bare:.1f} documents/s; "

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
 
-from . import links, privacy
-from .model import AffairsItem, FinanceStatement
+from . import kinds, links, privacy
 from .problems import Problem, error
+from .text import line_col
 
 FOLDER = "files"
 IMAGES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP", ".gif": "GIF"}
@@ -201,9 +201,7 @@ def references(text: str, first_line: int, raw: str | None = None) -> list[Refer
     for pattern in (_INLINE, _DEFINITION):
         for match in pattern.finditer(masked):
             offset = match.start(1)
-            row = text.count("\n", 0, offset)
-            col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-            line = first_line + row
+            line, col = line_col(text, offset, first_line)
             if lines is not None and 0 < line <= len(lines):
                 at = lines[line - 1].find(match.group(1))
                 col = at + 1 if at >= 0 else col
@@ -238,11 +236,7 @@ def resolve(href: str, item_dir: str, village: str) -> Target | None:
 
 def item_dir(item) -> str:
     """The item's folder in the content tree, relative to the content folder, as its links start from."""
-    if isinstance(item, FinanceStatement):
-        return f"{item.village}/finance"
-    if isinstance(item, AffairsItem):
-        return f"{item.village}/affairs/{item.period}"
-    return f"{item.village}/major"
+    return kinds.kind_of(item).source_dir(item)
 
 
 def site_path(village: str, name: str) -> str:
@@ -287,8 +281,8 @@ def referenced(item) -> list[str]:
 
 
 def markdown_of(item) -> str | None:
-    """The Markdown an item shows: a statement's notes, else the body."""
-    return item.notes if isinstance(item, FinanceStatement) else item.body
+    """The Markdown an item shows (a statement's notes, an item's body)."""
+    return kinds.kind_of(item).markdown(item)[0]
 
 
 # --- publishing ---------------------------------------------------------------------------

@@ -58,11 +58,14 @@ def _parser() -> argparse.ArgumentParser:
     kinds = new.add_subparsers(dest="kind", required=True, metavar="{finance,affairs,major}")
     new_finance = _village_command(kinds, "finance", "某月的财务收支公开，期初余额取上月的期末余额")
     new_finance.add_argument("month", type=_month, metavar="YYYY-MM", help="月份，如 2026-11")
+    new_finance.set_defaults(make=lambda new, a, today: new.new_finance(a.content, a.village, a.month))
     new_affairs = _village_command(kinds, "affairs", "某季度的一项村务公开，如 dibao")
     new_affairs.add_argument("quarter", type=_quarter, metavar="YYYY-Qn", help="季度，如 2026-Q3")
     new_affairs.add_argument("item", metavar="ITEM", help="目录中的事项代码，如 dibao、subsidy")
+    new_affairs.set_defaults(make=lambda new, a, today: new.new_affairs(a.content, a.village, a.quarter, a.item))
     new_major = _village_command(kinds, "major", "一件重大事项（四议两公开）")
     new_major.add_argument("name", metavar="SLUG", help="文件名，小写字母、数字和连字符，如 2026-road")
+    new_major.set_defaults(make=lambda new, a, today: new.new_major(a.content, a.village, a.name, today))
 
     imports = commands.add_parser("import", help="从会计软件导出的表格（xlsx/csv）生成财务公开")
     what = imports.add_subparsers(dest="kind", required=True, metavar="{finance}")
@@ -180,12 +183,7 @@ def _scaffold(args: argparse.Namespace) -> int:
     try:
         if args.command == "import":
             return _imported(args)
-        if args.kind == "finance":
-            path = new.new_finance(args.content, args.village, args.month)
-        elif args.kind == "affairs":
-            path = new.new_affairs(args.content, args.village, args.quarter, args.item)
-        else:
-            path = new.new_major(args.content, args.village, args.name, dt.datetime.now(CHINA).date())
+        path = args.make(new, args, dt.datetime.now(CHINA).date())  # set by the `new` subcommand
     except new.NewError as exc:
         print(f"sitegen: {exc}", file=sys.stderr)
         return 1

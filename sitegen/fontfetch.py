@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import atomic
 from .oserrors import reason
-from .render import fonts
+from . import fonts
 from .render.html import default_theme
 
 PACKAGE = "@expo-google-fonts/noto-sans-sc@0.4.3"

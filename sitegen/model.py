@@ -1,4 +1,7 @@
-"""The frozen content model: Site → Village → disclosures. Pure data, no I/O."""
+"""The frozen content model: Site → Village → disclosures. Pure data, no I/O.
+
+Here are the fields every kind shares (`Disclosure`, §4) and what is not a disclosure; each
+kind's own class lives in its module under `sitegen/kinds/`."""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import ClassVar
 
 from .source import Source
@@ -78,62 +80,6 @@ class Disclosure:
 
 
 @dataclass(frozen=True)
-class Entry:
-    """One line of a finance statement (逐笔)."""
-
-    date: dt.date
-    voucher: str
-    item: str
-    category: str
-    amount: Decimal
-
-
-@dataclass(frozen=True, kw_only=True)
-class FinanceStatement(Disclosure):
-    kind: ClassVar[str] = "finance"
-    period: str  # YYYY-MM
-    opening_balance: Decimal
-    closing_balance: Decimal
-    income: tuple[Entry, ...] = ()
-    expense: tuple[Entry, ...] = ()
-    notes: str | None = None
-    notes_line: int = 1
-
-    @property
-    def slug(self) -> str:
-        return self.period
-
-    @property
-    def year(self) -> int:
-        return int(self.period[:4])
-
-    @property
-    def month(self) -> int:
-        return int(self.period[5:7])
-
-    @property
-    def income_total(self) -> Decimal:
-        return sum((e.amount for e in self.income), Decimal("0.00"))
-
-    @property
-    def expense_total(self) -> Decimal:
-        return sum((e.amount for e in self.expense), Decimal("0.00"))
-
-    @property
-    def computed_closing(self) -> Decimal:
-        return self.opening_balance + self.income_total - self.expense_total
-
-    @staticmethod
-    def subtotals(entries: tuple[Entry, ...]) -> tuple[tuple[str, Decimal, int], ...]:
-        """(category, total, count) in order of first appearance: how the clerk listed them."""
-        totals: dict[str, tuple[Decimal, int]] = {}
-        for entry in entries:
-            amount, count = totals.get(entry.category, (Decimal("0.00"), 0))
-            totals[entry.category] = (amount + entry.amount, count + 1)
-        return tuple((category, amount, count) for category, (amount, count) in totals.items())
-
-
-@dataclass(frozen=True)
 class Table:
     caption: str
     columns: tuple[str, ...]
@@ -154,78 +100,6 @@ class Table:
         return tuple(columns)
 
 
-@dataclass(frozen=True, kw_only=True)
-class AffairsItem(Disclosure):
-    kind: ClassVar[str] = "affairs"
-    slug: str
-    period: str  # YYYY-Qn
-    title: str
-    item: str
-    tables: tuple[Table, ...] = ()
-    body: str = ""
-    body_line: int = 1
-
-    @property
-    def year(self) -> int:
-        return int(self.period[:4])
-
-    @property
-    def quarter(self) -> int:
-        return int(self.period[-1])
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step of 四议两公开, with attendance and votes where a meeting voted."""
-
-    step: str
-    date: dt.date
-    meeting: str | None = None
-    members: int | None = None
-    adults: int | None = None
-    present: int | None = None
-    votes_for: int | None = None
-    against: int | None = None
-    abstain: int | None = None
-
-    @property
-    def voted(self) -> bool:
-        return self.votes_for is not None
-
-
-@dataclass(frozen=True)
-class Progress:
-    date: dt.date
-    text: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class MajorMatter(Disclosure):
-    kind: ClassVar[str] = "major"
-    slug: str
-    title: str
-    item: str
-    amount: Decimal | None = None
-    steps: tuple[Step, ...] = ()
-    progress: tuple[Progress, ...] = ()
-    body: str = ""
-    body_line: int = 1
-
-    @property
-    def year(self) -> int:
-        return self.posted.year
-
-    @property
-    def done(self) -> bool:
-        return any(step.step == "result-disclosed" for step in self.steps)
-
-    @property
-    def updated(self) -> dt.date:
-        """A matter changes as it progresses: steps and progress entries count too."""
-        dates = [super().updated, *(s.date for s in self.steps), *(p.date for p in self.progress)]
-        return max(dates)
-
-
 @dataclass(frozen=True)
 class Supervisors:
     chair: str | None = None
@@ -242,16 +116,18 @@ class Village:
     supervisors: Supervisors = Supervisors()
     contacts: tuple[Contact, ...] = ()
     board: str | None = None
-    finance: tuple[FinanceStatement, ...] = ()
-    affairs: tuple[AffairsItem, ...] = ()
-    major: tuple[MajorMatter, ...] = ()
+    items: tuple[Disclosure, ...] = ()  # every item read, drafts too: by kind (registry order), then the kind's order
     attachments: tuple[str, ...] = ()  # every file under files/, by its name relative to that folder
     source: Source = field(compare=False, repr=False)
+
+    def of(self, kind: str) -> tuple[Disclosure, ...]:
+        """The items of one kind, drafts too, in that kind's order."""
+        return tuple(d for d in self.items if d.kind == kind)
 
     @property
     def disclosures(self) -> tuple[Disclosure, ...]:
         """Published items, newest posting first (ties broken by path so order is stable)."""
-        items = [d for d in (*self.finance, *self.affairs, *self.major) if d.published]
+        items = [d for d in self.items if d.published]
         return tuple(sorted(items, key=lambda d: (d.posted, d.kind, d.source.path), reverse=True))
 
 

@@ -72,7 +72,7 @@ def previous_month(period: str) -> str:
 def previous_closing(place: Place, period: str) -> Decimal | None:
     """The previous month's closing balance, when that statement exists and loads."""
     before = previous_month(period)
-    statements = place.village.finance if place.village else ()
+    statements = place.village.of("finance") if place.village else ()
     return next((s.closing_balance for s in statements if s.period == before), None)
 
 

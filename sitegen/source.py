@@ -18,6 +18,7 @@ import yaml
 
 from . import syntax
 from .problems import Problem, error
+from .text import line_col
 
 try:  # the C loader is ~5× faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -143,8 +144,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, Source,
         return _syntax_error(path, text, line_offset, slips)
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         position = getattr(exc, "position", 0) or 0
-        line = text.count("\n", 0, position) + 1
-        col = position - (text.rfind("\n", 0, position) + 1) + 1
+        line, col = line_col(text, position)
         return _syntax_error(path, text, line_offset, [syntax.Slip(line, col, "文件含有不允许的控制字符")])
     except RecursionError:  # pragma: no cover - nesting_depth refuses such files first
         return _syntax_error(path, text, line_offset, [syntax.Slip(1, 1, "嵌套层数太多，请检查括号")])

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import posixpath
 
-from .model import AffairsItem, Disclosure, FinanceStatement, MajorMatter, Village
+from . import kinds
+from .model import Disclosure, Village
 
 
 def village_path(village: Village | str) -> str:
@@ -16,13 +17,24 @@ def village_path(village: Village | str) -> str:
 
 
 def disclosure_path(item: Disclosure) -> str:
-    if isinstance(item, FinanceStatement):
-        return f"{item.village}/finance/{item.period}/"
-    if isinstance(item, AffairsItem):
-        return f"{item.village}/affairs/{item.period}/{item.slug}/"
-    if isinstance(item, MajorMatter):
-        return f"{item.village}/major/{item.slug}/"
-    raise TypeError(f"no URL for {type(item).__name__}")
+    """The item's page: each kind owns its part of the scheme."""
+    return kinds.kind_of(item).path(item)
+
+
+POSTER_NAME = "poster.pdf"
+
+
+def poster_path(item: Disclosure) -> str:
+    return disclosure_path(item) + POSTER_NAME
+
+
+def sign_path(village: Village) -> str:
+    return village_path(village) + "sign.pdf"
+
+
+def board_path(village: Village, month: str) -> str:
+    """A month's board pack: every poster of the village posted that month, as one PDF."""
+    return f"{village_path(village)}board/{month}.pdf"
 
 
 def absolute(base_url: str, path: str) -> str:

@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+import yaml
+
 _CHOICE = re.compile(r"invalid choice: '(?P<value>.*)' \(choose from (?P<choices>.*)\)", re.S)
 _PATTERNS = [
     (re.compile(r"the following arguments are required: (?P<names>.*)", re.S), "缺少{names}"),
@@ -109,11 +111,12 @@ def wrong_folder(given: str | Path, root: Path, command: str) -> str:
 
 def check_passed(site, problems) -> str:
     """The one line a check without errors ends with: what was checked, so silence is not doubt."""
+    from .kinds import KINDS
+    from .theme_dir import default_theme
+
+    strings = yaml.safe_load((default_theme() / "i18n" / f"{site.config.locale}.yaml").read_text("utf-8"))
     villages = site.villages
     items = [d for v in villages for d in v.disclosures]
-    kinds = {kind: sum(d.kind == kind for d in items) for kind in ("finance", "affairs", "major")}
-    line = (
-        f"检查通过：{len(villages)} 个村，{len(items)} 份公开内容"
-        f"（财务 {kinds['finance']} 份，村务 {kinds['affairs']} 份，重大事项 {kinds['major']} 份），没有错误"
-    )
+    counts = "，".join(f"{strings[f'kind_short_{kind.name}']} {sum(len(v.of(kind.name)) for v in villages)} 份" for kind in KINDS)
+    line = f"检查通过：{len(villages)} 个村，{len(items)} 份公开内容（{counts}），没有错误"
     return line + (f"；另有 {len(problems)} 条提醒，见上。\n" if problems else "。\n")

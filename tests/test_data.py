@@ -341,12 +341,12 @@ def test_csv_cells_never_start_a_spreadsheet_formula(example_site):
     import dataclasses
     import datetime as dt
 
-    from sitegen.model import Entry
-    from sitegen.render import data
+    from sitegen.kinds.finance import Entry
+    from sitegen.kinds import finance_data as data
     from sitegen.render.html import Theme, default_theme
 
     strings = Theme(default_theme(), "zh-Hans").strings
     entry = Entry(date=dt.date(2026, 10, 8), voucher="记-01", item='=HYPERLINK("http://x")', category="@SUM(1)", amount=Decimal("1.00"))
-    statement = dataclasses.replace(example_site.villages[0].finance[0], income=(entry,), expense=())
+    statement = dataclasses.replace(example_site.villages[0].of("finance")[0], income=(entry,), expense=())
     rows = list(csv.reader(io.StringIO(data.statement_csv(statement, strings).decode("utf-8-sig"), newline="")))
     assert rows[1][2:5] == ["记-01", "\'=HYPERLINK(\"http://x\")", "\'@SUM(1)"]

@@ -21,7 +21,7 @@ from sample import files
 
 from sitegen import cli, fontfetch
 from sitegen.build import build
-from sitegen.render import fonts
+from sitegen import fonts
 from sitegen.render.html import default_theme
 
 NAMES = ("NotoSansSC-Bold.ttf", "NotoSansSC-Regular.ttf")

@@ -64,7 +64,7 @@ def test_each_supported_layout_imports_to_the_same_statement(content, sample, ca
     assert sorted(fill(content, {"summary": "本月收入主要为土地发包费。", "reviewers": "[刘秀英]", "date": "2026-12-03"}, "2026-11.yaml")) == ["date", "reviewers", "summary"]
     assert check_content(content)[1] == []
     village, _ = load_village(content, "dongtan")
-    statement = next(s for s in village.finance if s.period == "2026-11")
+    statement = next(s for s in village.of("finance") if s.period == "2026-11")
     assert entries(statement, "income") == EXPECTED_INCOME
     assert entries(statement, "expense") == EXPECTED_EXPENSE
     assert statement.closing_balance == statement.computed_closing == Decimal("177540.00")

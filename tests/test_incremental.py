@@ -16,6 +16,7 @@ from sample import files
 from test_site import tree_digest
 
 import sitegen.build
+import sitegen.village_build
 
 # Deleting and adding sources is the point here, not the published-URL ledger (tests/test_ledger.py).
 build = functools.partial(sitegen.build.build, record_urls=False)
@@ -95,14 +96,16 @@ SITE_WIDE = {"index.html", "404.html"}  # made from the villages' listings on ev
 
 
 def rendered_pages(monkeypatch) -> list[str]:
-    """The files of the pages actually rendered (village work runs in this process with jobs=1)."""
+    """The files of the pages actually rendered (village work runs in this process with jobs=1):
+    a village's pages in its task, the site-wide pages in the build itself."""
     paths: list[str] = []
-    real = sitegen.build.render_page
+    real = sitegen.village_build.render_page
 
     def spy(theme, site, page):
         paths.append(page.file)
         return real(theme, site, page)
 
+    monkeypatch.setattr(sitegen.village_build, "render_page", spy)
     monkeypatch.setattr(sitegen.build, "render_page", spy)
     return paths
 

@@ -25,14 +25,14 @@ def test_minimal_site_loads_exactly(tmp_path):
     assert problems == []
     (village,) = site.villages
     assert village.committee == "东滩村村民委员会"  # the contract's default issuing body
-    (statement,) = village.finance
+    (statement,) = village.of("finance")
     assert statement.opening_balance == Decimal("100.10")
     # 0.10 + 0.20 is 0.30000000000000004 in binary floats; money must stay exact
     assert statement.income_total == Decimal("0.30")
     assert statement.computed_closing == statement.closing_balance == Decimal("100.30")
     assert statement.posted == dt.date(2026, 11, 5)
     assert statement.review.reviewers == ("刘秀英",)
-    (item,) = village.affairs
+    (item,) = village.of("affairs")
     assert item.tables[0].rows == (("王某某", "第三组", "3", "1260.00"),)
     assert item.body.startswith("依据有关规定公示。")
     assert item.body_line == 15
@@ -41,7 +41,7 @@ def test_minimal_site_loads_exactly(tmp_path):
 def test_unknown_key_is_refused_with_suggestion(tmp_path):
     site, problems = load(tmp_path, finance=FINANCE.replace("opening_balance:", "opening_balanse:"))
     # a file with problems keeps its readable fields for the rules, but is never published
-    (statement,) = site.villages[0].finance
+    (statement,) = site.villages[0].of("finance")
     assert statement.unreadable == {("opening_balance",)} and not statement.published
     assert statement.readable("income", 0, "amount") and not statement.readable("opening_balance")
     messages = [p for p in problems if p.code == "schema"]
@@ -53,7 +53,7 @@ def test_unknown_key_is_refused_with_suggestion(tmp_path):
 def test_malformed_yaml_is_located(tmp_path):
     broken = FINANCE.replace("summary: 本月收入为土地发包费。", "summary: 本月: 收入: 为")
     site, problems = load(tmp_path, finance=broken)
-    assert site.villages[0].finance == ()
+    assert site.villages[0].of("finance") == ()
     assert codes(problems) == [("dongtan/finance/2026-10.yaml", 3, "yaml-syntax")]
     assert problems[0].col > 1
 

@@ -42,7 +42,7 @@ def test_new_finance_chains_the_opening_balance_and_passes_check_once_filled(con
     assert sorted(fill(content, pattern="2026-12.yaml")) == ["closing_balance", "date", "reviewers", "summary"]
     assert check_content(content)[1] == []
     village, _ = load_village(content, "dongtan")
-    assert [str(s.opening_balance) for s in village.finance] == ["125300.50", "125300.50"]
+    assert [str(s.opening_balance) for s in village.of("finance")] == ["125300.50", "125300.50"]
 
 
 def test_new_finance_without_a_previous_month_leaves_the_opening_balance_to_the_clerk(content):

@@ -203,16 +203,16 @@ def test_odd_folder_entries_are_problems_with_exit_1_never_3(tmp_path, capsys, d
 def test_an_unreadable_file_is_a_chinese_problem(tmp_path, monkeypatch, capsys):
     """chmod 000 cannot stop root (these tests may run as root), so the OS refusal is raised
     where the loader reads; the message must not carry the OS's English strerror."""
-    import sitegen.loader
+    import sitegen.reading
 
-    real = sitegen.loader.read_capped
+    real = sitegen.reading.read_capped
 
     def refuse(path):
         if path.name == "2026-10.yaml":
             raise PermissionError(13, "Permission denied", str(path))
         return real(path)
 
-    monkeypatch.setattr(sitegen.loader, "read_capped", refuse)
+    monkeypatch.setattr(sitegen.reading, "read_capped", refuse)
     root = write_tree(tmp_path / "content", files())
     problems = check_content(root)[1]
     assert found(root, problems) == [f"{FIN}:1:1 encoding"]

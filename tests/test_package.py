@@ -24,7 +24,7 @@ from conftest import EXAMPLE, ROOT
 from test_init import fill
 
 from sitegen import __version__
-from sitegen.render import fonts
+from sitegen import fonts
 
 if importlib.util.find_spec("build") is None or importlib.util.find_spec("build.__main__") is None:  # not a stray build/ folder
     pytest.skip("the packaging test needs PyPA build: pip install -e '.[test]'", allow_module_level=True)

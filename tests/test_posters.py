@@ -24,7 +24,7 @@ from sample import AFFAIRS, SITE, files
 
 from sitegen import urls
 from sitegen.build import build
-from sitegen.render import posters
+from sitegen.render import pdf, poster_plan, posters
 from sitegen.render.html import Theme, default_theme
 from sitegen.rules import check_content
 
@@ -168,7 +168,7 @@ def test_finance_posters_show_totals_and_uppercase_closing_balance(built, exampl
     from sitegen.money import format_money, uppercase_yuan
 
     for village in example_site.villages:
-        for statement in village.finance:
+        for statement in village.of("finance"):
             found = text(built / urls.disclosure_path(statement) / "poster.pdf")
             for amount in (statement.opening_balance, statement.income_total, statement.expense_total):
                 assert format_money(amount) in found
@@ -179,7 +179,7 @@ def test_finance_posters_show_totals_and_uppercase_closing_balance(built, exampl
 
 def test_major_matter_posters_show_votes_and_progress(built, example_site):
     for village in example_site.villages:
-        for matter in village.major:
+        for matter in village.of("major"):
             found = text(built / urls.disclosure_path(matter) / "poster.pdf")
             for step in matter.steps:
                 if step.voted:
@@ -195,7 +195,7 @@ def test_rare_name_characters_are_drawn(built):
 
 
 def test_the_font_has_every_character_the_theme_prints():
-    from sitegen.render import fonts
+    from sitegen import fonts
 
     covered = fonts.coverage()
     theme = default_theme()
@@ -222,7 +222,7 @@ def test_every_qr_code_decodes_to_its_page_and_is_large_enough(built):
 
 
 def test_long_statement_keeps_every_voucher(built, example_site):
-    (statement,) = [s for v in example_site.villages if v.slug == "dongtan" for s in v.finance if s.period == "2026-10"]
+    (statement,) = [s for v in example_site.villages if v.slug == "dongtan" for s in v.of("finance") if s.period == "2026-10"]
     entries = statement.income + statement.expense
     assert len(entries) == 40
     texts = page_texts(built / "dongtan/finance/2026-10/poster.pdf")
@@ -312,8 +312,8 @@ def test_same_content_gives_byte_identical_pdfs(built, example_site, tmp_path):
     """Rendered again in this process without cache: the same bytes as the build's workers made."""
     theme = Theme(default_theme(), example_site.config.locale)
     wanted = {"dongtan/sign.pdf", "dongtan/board/2026-11.pdf", "dongtan/finance/2026-10/poster.pdf"}
-    batches = [b for b in posters.plan_posters(example_site, theme) if wanted & {f.path for f in b.files}]
-    again = posters.render_posters(batches, theme, tmp_path / "cache", workers=1)
+    batches = [b for b in poster_plan.plan_posters(example_site, theme) if wanted & {f.path for f in b.files}]
+    again = pdf.render_posters(batches, theme, tmp_path / "cache")
     assert again.rendered == len(again.files) >= 3 and not again.warnings
     for path in wanted:
         assert again.files[path] == (built / path).read_bytes(), path
@@ -324,14 +324,14 @@ def test_unchanged_posters_come_from_the_cache(tmp_path):
     site, _ = check_content(content)
     theme = Theme(default_theme(), site.config.locale)
     cache = tmp_path / "cache"
-    plan = posters.plan_posters(site, theme)
-    first = posters.render_posters(plan, theme, cache)
+    plan = poster_plan.plan_posters(site, theme)
+    first = pdf.render_posters(plan, theme, cache)
     assert first.rendered == len(first.files) == sum(len(batch.files) for batch in plan) >= 4
-    second = posters.render_posters(posters.plan_posters(site, theme), theme, cache)
+    second = pdf.render_posters(poster_plan.plan_posters(site, theme), theme, cache)
     assert second.rendered == 0 and second.files == first.files
     (content / "dongtan/affairs/2026-Q3/dibao.md").write_text(AFFAIRS.replace("现有低保对象1户。", "现有低保对象1户，无变动。"), "utf-8")
     site, _ = check_content(content)
-    third = posters.render_posters(posters.plan_posters(site, theme), theme, cache)
+    third = pdf.render_posters(poster_plan.plan_posters(site, theme), theme, cache)
     assert third.rendered == 2, "only the changed poster and its month's pack"
 
 
@@ -341,12 +341,12 @@ def test_rendering_in_this_process_leaves_the_cache_keys_of_later_villages_alone
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     site, _ = check_content(write_tree(tmp_path / "content", files()))
     theme = Theme(default_theme(), site.config.locale)
-    before = posters.engine_fingerprint(theme)
-    first = posters.render_posters(posters.plan_posters(site, theme), theme, tmp_path / "cache", workers=1)
-    assert first.rendered and "SOURCE_DATE_EPOCH" not in os.environ and posters.engine_fingerprint(theme) == before
+    before = pdf.engine_fingerprint(theme)
+    first = pdf.render_posters(poster_plan.plan_posters(site, theme), theme, tmp_path / "cache")
+    assert first.rendered and "SOURCE_DATE_EPOCH" not in os.environ and pdf.engine_fingerprint(theme) == before
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1893456000")  # a CI that sets it per commit: same key, same bytes
-    assert posters.engine_fingerprint(theme) == before
-    again = posters.render_posters(posters.plan_posters(site, theme), theme, tmp_path / "fresh-cache", workers=1)
+    assert pdf.engine_fingerprint(theme) == before
+    again = pdf.render_posters(poster_plan.plan_posters(site, theme), theme, tmp_path / "fresh-cache")
     assert again.rendered == first.rendered and again.files == first.files
 
 
@@ -356,8 +356,8 @@ def test_an_edit_renders_the_html_of_its_months_posters_only(tmp_path, monkeypat
     shutil.copytree(default_theme(), theme)
     assert build(content, tmp_path / "out", theme, cache_dir=cache, jobs=1).ok
     made: list[str] = []
-    real = posters._context
-    monkeypatch.setattr(posters, "_context", lambda site, theme, page_path, **extra: made.append(page_path) or real(site, theme, page_path, **extra))
+    real = poster_plan.context
+    monkeypatch.setattr(poster_plan, "context", lambda site, theme, page_path, **extra: made.append(page_path) or real(site, theme, page_path, **extra))
     (content / "dongtan/affairs/2026-Q3/dibao.md").write_text(AFFAIRS.replace("现有低保对象1户。", "现有低保对象1户，无变动。"), "utf-8")
     assert build(content, tmp_path / "out", theme, cache_dir=cache, jobs=1).ok
     october = {"dongtan/affairs/2026-Q3/dibao/"}  # the only item posted in 2026-10: its poster and pack
@@ -418,7 +418,7 @@ def test_poster_template_error_is_located(tmp_path):
 
 
 def test_refuses_to_render_without_harfbuzz_subset(tmp_path, monkeypatch):
-    monkeypatch.setattr(posters, "harfbuzz_subset_loaded", lambda: False)
+    monkeypatch.setattr(pdf, "harfbuzz_subset_loaded", lambda: False)
     content = write_tree(tmp_path / "content", files())
     result = build(content, tmp_path / "out")
     assert not result.ok and not (tmp_path / "out").exists()
@@ -443,5 +443,5 @@ def test_refuses_to_render_without_the_font(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("pattern, expected", [("第{page}页 共{pages}页", '"第" counter(page) "页 共" counter(pages) "页"')])
 def test_page_counter_pattern_becomes_css(pattern, expected):
-    assert posters.css_counters(pattern) == expected
-    assert posters.css_string('a"b\\c') == '"a\\22 b\\5c c"'
+    assert poster_plan.css_counters(pattern) == expected
+    assert poster_plan.css_string('a"b\\c') == '"a\\22 b\\5c c"'

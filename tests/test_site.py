@@ -88,7 +88,7 @@ def test_disclosure_pages_show_review_posting_and_contacts(built, example_site):
 
 def test_affairs_tables_and_major_votes_are_shown(built, example_site):
     for village in example_site.villages:
-        for item in village.affairs:
+        for item in village.of("affairs"):
             page = soup(built / urls.disclosure_path(item) / "index.html")
             tables = page.find_all("table")
             for table_data in item.tables:
@@ -96,7 +96,7 @@ def test_affairs_tables_and_major_votes_are_shown(built, example_site):
                 assert match, table_data.caption
                 rows = [[c.get_text(strip=True) for c in tr.find_all(["td", "th"])] for tr in match[0].select("tbody tr")]
                 assert rows == [list(r) for r in table_data.rows]
-        for matter in village.major:
+        for matter in village.of("major"):
             text = page_text(soup(built / urls.disclosure_path(matter) / "index.html"))
             for step in matter.steps:
                 if step.voted:

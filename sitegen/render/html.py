@@ -9,7 +9,6 @@ from urllib.parse import quote, urlsplit
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
 
@@ -20,25 +19,16 @@ import yaml
 from markupsafe import Markup
 
 from .. import attachments, links, urls
-from ..model import Disclosure, FinanceStatement, Site, Village
+from ..kinds import KINDS, kind_of
+from ..model import Disclosure, Site, Village
 from ..money import format_money, uppercase_yuan
 from ..source import Source, fingerprint
+from ..theme_dir import default_theme
 from . import phones, titles
 from .qr import qr_svg
 
 LANG_ATTRIBUTE = {"zh-Hans": "zh-CN", "zh-Hant": "zh-Hant"}
 _TRADITIONAL = str.maketrans("贰叁陆万亿负", "貳參陸萬億負")
-PAGE_TEMPLATES = {"finance": "finance.html", "affairs": "affairs.html", "major": "major.html"}
-
-
-def default_theme() -> Path:
-    """The theme shipped with sitegen: an installed wheel's package data `sitegen/themes/default`
-    (packaged from the repository's top-level `themes/default`), else that folder of the source
-    tree itself (a checkout or an editable install, where the package data is not copied)."""
-    packaged = resources.files("sitegen").joinpath("themes", "default")
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "themes" / "default"
 
 
 class _DropUnsafeLinks(Treeprocessor):
@@ -200,9 +190,7 @@ class Page:
 
 
 def title_of(item: Disclosure, strings: dict[str, str]) -> str:
-    if isinstance(item, FinanceStatement):
-        return strings["finance_title"].format(year=item.year, month=item.month)
-    return item.title
+    return kind_of(item).title(item, strings)
 
 
 def shared_context(site: Site, strings: dict[str, str], page_path: str) -> dict[str, Any]:
@@ -261,18 +249,15 @@ class Listing:
         items = sorted(village.disclosures, key=_newest_first, reverse=True)[:LATEST_ON_INDEX]
 
         def small(d: Disclosure) -> Disclosure:
-            return dataclasses.replace(d, source=Source(d.source.path, ""), **_BULK[d.kind])
+            return dataclasses.replace(d, source=Source(d.source.path, ""), **kind_of(d).bulk)
 
         return cls(
-            dataclasses.replace(village, finance=(), affairs=(), major=(), source=Source(village.source.path, "")),
+            dataclasses.replace(village, items=(), source=Source(village.source.path, "")),
             len(village.disclosures),
             tuple(map(small, items)),
             max((d.updated for d in village.disclosures), default=None),
             tuple(map(small, public)),
         )
-
-
-_BULK = {"finance": {"income": (), "expense": (), "notes": None}, "affairs": {"tables": (), "body": ""}, "major": {"body": ""}}
 
 
 def _newest_first(item: Disclosure) -> tuple:
@@ -318,9 +303,9 @@ def plan_village(site: Site, theme: Theme, village: Village, links: dict[str, di
     """
     links = links or {}
     items = village.disclosures
-    header = dataclasses.replace(village, finance=(), affairs=(), major=())
+    header = dataclasses.replace(village, items=())
     contacts = village.contacts + site.config.contacts
-    by_kind = [(kind, [d for d in items if d.kind == kind][:6]) for kind in ("finance", "affairs", "major")]
+    by_kind = [(kind.name, [d for d in items if d.kind == kind.name][:6]) for kind in KINDS]
     years = sorted({d.posted.year for d in items}, reverse=True)
     archive = [(year, [d for d in items if d.posted.year == year]) for year in years]
     pages = [
@@ -335,15 +320,16 @@ def plan_village(site: Site, theme: Theme, village: Village, links: dict[str, di
         )
     ]
     for item in items:
-        body = item.notes if isinstance(item, FinanceStatement) else item.body
+        kind = kind_of(item)
+        body = kind.markdown(item)[0]
         page_path = urls.disclosure_path(item)
         rewrite = attachments.link_rewriter(item, lambda path, image, here=page_path: urls.relative(here, quote(path)))
         html = theme.markdown(body, rewrite) if body else None
-        extra = {"notes_html": html} if isinstance(item, FinanceStatement) else {"body_html": html or Markup("")}
+        extra = {kind.markdown_var: html or Markup("")}
         pages.append(
             Page(
                 urls.disclosure_path(item),
-                PAGE_TEMPLATES[item.kind],
+                kind.template,
                 {"village": header, "d": item, **extra},
                 updated=item.updated,
                 noindex=site.is_personal(item),

@@ -1,4 +1,5 @@
-"""Validators over the loaded model. Each rule module has `check(site) -> list[Problem]`."""
+"""Validators over the loaded model: each kind's own rules (`Kind.rules`, per village), then the
+cross-kind rule modules, each with `check(site) -> list[Problem]`."""
 
 from __future__ import annotations
 
@@ -8,14 +9,20 @@ from .. import ledger
 from ..loader import load_site
 from ..model import Site
 from ..problems import Problem, has_errors
-from . import attachments, catalogue, finance, glyphs, lawful, markup, procedure
+from ..kinds import KINDS
+from . import addresses, attachments, catalogue, glyphs, lawful, markup
 
-RULES: tuple = (finance.check, procedure.check, lawful.check, catalogue.check, markup.check, glyphs.check, attachments.check)
+RULES: tuple = (lawful.check, catalogue.check, markup.check, glyphs.check, attachments.check)  # cross-kind
 
 
 def check_site(site: Site) -> list[Problem]:
     """Run every rule over the site; problems come back unsorted (the caller sorts)."""
     problems: list[Problem] = []
+    for village in site.villages:
+        for kind in KINDS:
+            items = village.of(kind.name)
+            for rule in kind.rules:
+                problems.extend(rule(site, village, items))
     for rule in RULES:
         problems.extend(rule(site))
     return problems
@@ -29,5 +36,6 @@ def check_content(content: str | Path) -> tuple[Site | None, list[Problem]]:
     recorded, unreadable = ledger.read(Path(content))
     problems = problems + unreadable
     if site is not None and not has_errors(problems):  # a village that failed to load is not a removed one
+        problems += addresses.check(site, content)
         problems += ledger.removed(str(content), recorded, ledger.site_urls(site))
     return site, sorted(problems)

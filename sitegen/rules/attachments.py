@@ -9,20 +9,19 @@ that leaves where it belongs. Both are located at the link's destination in the 
 from __future__ import annotations
 
 from .. import attachments
-from ..model import FinanceStatement, Site
+from ..kinds import kind_of
+from ..model import Site
 from ..problems import Problem, error
-from .markup import _notes_first_line as notes_first_line
 
 
 def check(site: Site) -> list[Problem]:
     problems: list[Problem] = []
     for village in site.villages:
         present = set(village.attachments)
-        for item in (*village.finance, *village.affairs, *village.major):
-            text = attachments.markdown_of(item)
+        for item in village.items:
+            text, first = kind_of(item).markdown(item)
             if not text:
                 continue
-            first = notes_first_line(item) if isinstance(item, FinanceStatement) else item.body_line
             where = attachments.item_dir(item)
             for ref in attachments.references(text, first, item.source.text):
                 target = attachments.resolve(ref.href, where, village.slug)

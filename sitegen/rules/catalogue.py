@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..model import AffairsItem, Disclosure, FinanceStatement, MajorMatter, Site
+from ..kinds import kind_of
+from ..model import Disclosure, Site
 from ..problems import Problem, error, warning
 
 
@@ -13,20 +14,16 @@ def check(site: Site) -> list[Problem]:
     profile = site.profile
     codes = "、".join(item.code for item in profile.items)
     for village in site.villages:
-        for item in (*village.finance, *village.affairs, *village.major):
-            path = item.source.path
-            min_days = profile.finance_min_posting_days
-            if isinstance(item, (AffairsItem, MajorMatter)):
-                entry = profile.item(item.item)
-                if entry is None and item.item is not None:
-                    problems.append(error(path, *item.source.at(("item",)), "unknown-item", f"事项代码 {item.item} 不在公开目录中（可用：{codes}）"))
-                min_days = entry.min_posting_days if entry else None
+        for item in village.items:
+            kind = kind_of(item)
+            if kind.coded and item.item is not None and profile.item(item.item) is None:
+                problems.append(error(item.source.path, *item.source.at(("item",)), "unknown-item", f"事项代码 {item.item} 不在公开目录中（可用：{codes}）"))
             if item.posted is None:  # unreadable, already reported: every check here needs it
                 continue
-            problems += _posting_period(item, min_days)
+            problems += _posting_period(item, kind.posting_days(item, profile))
             problems += _review(item)
             if item.readable("period"):
-                problems += _deadline(item, profile.monthly_deadline, profile.quarterly_deadline)
+                problems += _deadline(item, kind.due(item, profile))
     return problems
 
 
@@ -56,17 +53,8 @@ def _review(item: Disclosure) -> list[Problem]:
     return []
 
 
-def _deadline(item: Disclosure, monthly_day: int, quarterly_day: int) -> list[Problem]:
+def _deadline(item: Disclosure, due: dt.date | None) -> list[Problem]:
     """Late disclosure is a warning, not an error (domain notes §2.2): it must still be published."""
-    if isinstance(item, FinanceStatement):
-        year, month, day = item.year, item.month + 1, monthly_day
-    elif isinstance(item, AffairsItem):
-        year, month, day = item.year, item.quarter * 3 + 1, quarterly_day
-    else:
-        return []
-    if month > 12:
-        year, month = year + 1, month - 12
-    due = dt.date(year, month, day)
-    if item.posted <= due:
+    if due is None or item.posted <= due:
         return []
     return [warning(item.source.path, *item.source.at(("posted",)), "posting-late", f"公开日期 {item.posted} 晚于规定的 {due}（{item.period} 应在 {due} 前公开）")]

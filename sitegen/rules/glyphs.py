@@ -10,10 +10,13 @@ from __future__ import annotations
 import unicodedata
 from typing import Iterator
 
-from ..model import AffairsItem, Disclosure, FinanceStatement, MajorMatter, Site, Village
+from ..kinds import kind_of
+from ..kinds.base import Where
+from ..model import Disclosure, Site, Village
 from ..problems import Problem, error, warning
-from ..render import fonts
+from .. import fonts
 from ..source import Source
+from ..text import line_col
 
 CODE = "glyph-missing"
 
@@ -59,9 +62,6 @@ def _invisible(char: str) -> bool:
     return char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
 
 
-Where = tuple  # a key path into the YAML, or ("line", n) for Markdown that starts at line n
-
-
 def _village_texts(village: Village) -> Iterator[tuple[Where, str]]:
     """What a poster or sign prints from village.yaml: name, issuing committee, phone numbers."""
     yield ("name",), village.name
@@ -80,26 +80,7 @@ def _item_texts(item: Disclosure) -> Iterator[tuple[Where, str]]:
         yield ("review", "opinion"), item.review.opinion or ""
     for index, correction in enumerate(item.corrections):
         yield ("corrections", index, "reason"), correction.reason
-    if isinstance(item, FinanceStatement):
-        for side in ("income", "expense"):
-            for index, entry in enumerate(getattr(item, side)):
-                for field in ("voucher", "item", "category"):
-                    yield (side, index, field), getattr(entry, field)
-        yield ("notes",), item.notes or ""
-    if isinstance(item, (AffairsItem, MajorMatter)):
-        yield ("title",), item.title
-        yield ("line", item.body_line), item.body
-    if isinstance(item, AffairsItem):
-        for t, table in enumerate(item.tables):
-            yield ("tables", t, "caption"), table.caption
-            for c, column in enumerate(table.columns):
-                yield ("tables", t, "columns", c), column
-            for r, row in enumerate(table.rows):
-                for c, cell in enumerate(row):
-                    yield ("tables", t, "rows", r, c), str(cell)
-    if isinstance(item, MajorMatter):
-        for index, progress in enumerate(item.progress):
-            yield ("progress", index, "text"), progress.text
+    yield from kind_of(item).texts(item)
 
 
 def _locate(source: Source, where: Where, char: str) -> tuple[int, int]:
@@ -113,8 +94,7 @@ def _locate(source: Source, where: Where, char: str) -> tuple[int, int]:
     found = text.find(char, start)
     if found < 0:  # written as an escape ("\U0002A6A5"): point at the value itself
         return line, col
-    line = text.count("\n", 0, found) + 1
-    return line, found - (text.rfind("\n", 0, found) + 1) + 1
+    return line_col(text, found)
 
 
 def _offset(text: str, line: int, col: int) -> int:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from .. import links
-from ..model import FinanceStatement, Site
+from ..kinds import kind_of
+from ..model import Site
 from ..problems import Problem, error, warning
 from ..text import escape_unprintable, line_col
 
@@ -35,12 +36,10 @@ _LINK_ADDRESSES = re.compile(
 def check(site: Site) -> list[Problem]:
     problems: list[Problem] = []
     for village in site.villages:
-        for item in (*village.finance, *village.affairs, *village.major):
-            if isinstance(item, FinanceStatement):
-                if item.notes:
-                    problems += scan(item.source.path, item.notes, _notes_first_line(item))
-            else:
-                problems += scan(item.source.path, item.body, item.body_line)
+        for item in village.items:
+            text, first_line = kind_of(item).markdown(item)
+            if text:
+                problems += scan(item.source.path, text, first_line)
     return problems
 
 
@@ -77,9 +76,3 @@ def _unsafe_attribute(attributes: str) -> bool:
         if links.scheme(value) in _DANGEROUS_SCHEMES or (name.lower() in _URL_ATTRIBUTES and not links.is_safe(value)):
             return True
     return False
-
-
-def _notes_first_line(statement: FinanceStatement) -> int:
-    """`notes: |` starts its text on the next line; `notes: text` on the same one."""
-    key_line = statement.source.text.splitlines()[statement.notes_line - 1]
-    return statement.notes_line + (1 if re.search(r":\s*[|>][-+0-9]*\s*(#.*)?$", key_line) else 0)

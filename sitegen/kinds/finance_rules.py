@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import difflib
+from typing import TYPE_CHECKING
 
-from ..model import FinanceStatement, Site
+from ..model import Site, Village
 from ..problems import Problem, error
 
+if TYPE_CHECKING:
+    from .finance import FinanceStatement
 
-def check(site: Site) -> list[Problem]:
+
+def check(site: Site, village: Village, statements: tuple[FinanceStatement, ...]) -> list[Problem]:
     problems: list[Problem] = []
     profile = site.profile
-    for village in site.villages:
-        by_period = {statement.period: statement for statement in village.finance if statement.period}
-        for statement in village.finance:
-            if statement.readable("opening_balance") and statement.readable("closing_balance") and _amounts_readable(statement):
-                problems += _balance(statement)
-            if statement.readable("opening_balance") and statement.period:
-                problems += _chain(statement, by_period.get(_previous_month(statement.period)))
-            problems += _entries(statement, "income", profile.income_categories)
-            problems += _entries(statement, "expense", profile.expense_categories)
-            problems += _vouchers(statement)
+    by_period = {statement.period: statement for statement in statements if statement.period}
+    for statement in statements:
+        if statement.readable("opening_balance") and statement.readable("closing_balance") and _amounts_readable(statement):
+            problems += _balance(statement)
+        if statement.readable("opening_balance") and statement.period:
+            problems += _chain(statement, by_period.get(_previous_month(statement.period)))
+        problems += _entries(statement, "income", profile.income_categories)
+        problems += _entries(statement, "expense", profile.expense_categories)
+        problems += _vouchers(statement)
     return problems
 
 

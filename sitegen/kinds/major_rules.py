@@ -6,32 +6,37 @@ only: ⌈2/3·n⌉ ≤ present is written 3·present ≥ 2·n, and "more than ha
 
 from __future__ import annotations
 
-from ..model import MajorMatter, Site, Step
+from typing import TYPE_CHECKING
+
+from ..model import Profile, Site, Village
 from ..problems import Problem, error
 
+if TYPE_CHECKING:
+    from .major import MajorMatter, Step
 
-def check(site: Site) -> list[Problem]:
+
+def check(site: Site, village: Village, matters: tuple[MajorMatter, ...]) -> list[Problem]:
     problems: list[Problem] = []
     order = {step.code: index for index, step in enumerate(site.profile.steps)}
     rules = {step.code: step.vote for step in site.profile.steps}
     known = "、".join(order)
-    for village in site.villages:
-        for matter in village.major:
-            last_index, last_date = -1, None
-            for index, step in enumerate(matter.steps):
-                at = _locator(matter, index)
-                if step.step is None:  # unreadable, already reported
-                    continue
-                if step.step not in order:
-                    problems.append(at("step", "step-order", f"不认识的步骤 {step.step}（可用：{known}）"))
-                    continue
-                if order[step.step] <= last_index:
-                    problems.append(at("step", "step-order", f"步骤 {step.step} 的顺序不对：应按 {known} 的顺序，且每步只写一次"))
-                if last_date and step.date and step.date < last_date:
-                    problems.append(at("date", "step-order", f"步骤 {step.step} 的日期 {step.date} 早于上一步的 {last_date}"))
-                last_index, last_date = max(last_index, order[step.step]), step.date or last_date
-                if rules[step.step]:
-                    problems += _votes(step, rules[step.step], at, lambda key, i=index: matter.readable("steps", i, key))
+    for matter in matters:
+        problems += check_votes_before_disclosure(matter, site.profile)
+        last_index, last_date = -1, None
+        for index, step in enumerate(matter.steps):
+            at = _locator(matter, index)
+            if step.step is None:  # unreadable, already reported
+                continue
+            if step.step not in order:
+                problems.append(at("step", "step-order", f"不认识的步骤 {step.step}（可用：{known}）"))
+                continue
+            if order[step.step] <= last_index:
+                problems.append(at("step", "step-order", f"步骤 {step.step} 的顺序不对：应按 {known} 的顺序，且每步只写一次"))
+            if last_date and step.date and step.date < last_date:
+                problems.append(at("date", "step-order", f"步骤 {step.step} 的日期 {step.date} 早于上一步的 {last_date}"))
+            last_index, last_date = max(last_index, order[step.step]), step.date or last_date
+            if rules[step.step]:
+                problems += _votes(step, rules[step.step], at, lambda key, i=index: matter.readable("steps", i, key))
     return problems
 
 
@@ -85,3 +90,29 @@ def _quorum(meeting: str, base: int, present: int, at) -> list[Problem]:
         need = -(-2 * base // 3)
         return [at("present", "quorum", f"{meeting}须有三分之二以上应到人员出席：应到 {base} 人，至少 {need} 人，实到 {present} 人")]
     return []
+
+
+def check_votes_before_disclosure(matter: MajorMatter, profile: Profile) -> list[Problem]:
+    """A disclosure step (any step after the procedure's last vote) needs every voting step before it."""
+    order = [step.code for step in profile.steps]
+    voting = [step for step in profile.steps if step.vote]
+    if not voting or not matter.readable("steps"):  # an unreadable step may be the missing one
+        return []
+    last_vote = max(order.index(step.code) for step in voting)
+    disclosed = next(
+        (index for index, step in enumerate(matter.steps) if step.step in order and order.index(step.step) > last_vote),
+        None,
+    )
+    if disclosed is None:
+        return []
+    written = {step.step for step in matter.steps}
+    missing = [step for step in voting if step.code not in written]
+    if not missing:
+        return []
+    line, col = matter.source.at(("steps", disclosed, "step"))
+    names = "、".join(f"{step.name}（{step.code}）" for step in missing)
+    shown = matter.steps[disclosed].step
+    return [
+        error(matter.source.path, line, col, "step-order",
+              f"已写 {shown}，但缺少 {names} 这一步及其表决情况（members/adults 应到、present 实到、for 赞成）：四议两公开的表决不能跳过")
+    ]

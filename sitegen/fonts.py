@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .html import default_theme
+from .theme_dir import default_theme
 
 SUMS = "SHA256SUMS"
 FONT_DIR_VARIABLE = "SITEGEN_FONT_DIR"

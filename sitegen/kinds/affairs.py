@@ -1,0 +1,101 @@
+"""Quarterly village affairs items (村务公开事项, contract §6): `affairs/<YYYY-Qn>/<slug>.md`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from .. import schema as s
+from ..model import Disclosure, Profile, Table
+from ..reading import QUARTER, Reader, entries, markdown_slug, period_matches, skip_or_unsafe
+from .base import Kind
+from .shared import COMMON, markdown_body, table, table_texts, titled
+
+
+@dataclass(frozen=True, kw_only=True)
+class AffairsItem(Disclosure):
+    kind: ClassVar[str] = "affairs"
+    slug: str
+    period: str  # YYYY-Qn
+    title: str
+    item: str
+    tables: tuple[Table, ...] = ()
+    body: str = ""
+    body_line: int = 1
+
+    @property
+    def year(self) -> int:
+        return int(self.period[:4])
+
+    @property
+    def quarter(self) -> int:
+        return int(self.period[-1])
+
+
+AFFAIRS = {
+    "title": s.req(s.text),
+    "period": s.req(s.pattern(QUARTER, "季度，格式 YYYY-Qn（如 2026-Q3）", "period-mismatch")),
+    "item": s.req(s.text),
+    **COMMON,
+    "tables": s.opt(s.list_of(table), ()),
+}
+
+
+def load(reader: Reader, folder: Path, village: str) -> list[AffairsItem]:
+    """The items of one village's `affairs/` folder: `YYYY-Qn/` folders of `<slug>.md` files."""
+    result = []
+    for quarter in entries(folder):
+        quarter_path = folder / quarter.name
+        if skip_or_unsafe(reader, quarter_path, quarter):
+            continue
+        if not (quarter.is_dir() and re.fullmatch(QUARTER, quarter.name)):
+            reader.problem(quarter_path, "unknown-file", f"affairs 文件夹里只放按季度命名的文件夹，如 2026-Q3，不应有“{quarter.name}”")
+            continue
+        for dirent in entries(quarter_path):
+            path = quarter_path / dirent.name
+            if skip_or_unsafe(reader, path, dirent):
+                continue
+            item = markdown_slug(reader, path, dirent)
+            if item is None:
+                continue
+            values, source, body, body_line = reader.read_markdown(path, AFFAIRS, "村务公开事项")
+            if values is None:
+                continue
+            if not period_matches(reader, values, source, quarter.name, f"所在文件夹 {quarter.name}"):
+                continue
+            result.append(AffairsItem(village=village, slug=item, source=source, body=body, body_line=body_line, **values))
+    return result
+
+
+def _due(item: AffairsItem, profile: Profile) -> dt.date:
+    """Due by the profile's day of the month after the quarter."""
+    year, month = item.year, item.quarter * 3 + 1
+    if month > 12:
+        year, month = year + 1, month - 12
+    return dt.date(year, month, profile.quarterly_deadline)
+
+
+def _texts(item: AffairsItem):
+    yield ("title",), item.title
+    yield ("line", item.body_line), item.body
+    yield from table_texts(item.tables)
+
+
+KIND = Kind(
+    name="affairs",
+    model=AffairsItem,
+    load=load,
+    order=lambda item: (item.period, item.slug),
+    path=lambda item: f"{item.village}/affairs/{item.period}/{item.slug}/",
+    source_dir=lambda item: f"{item.village}/affairs/{item.period}",
+    markdown=markdown_body,
+    title=titled,
+    texts=_texts,
+    coded=True,
+    due=_due,
+    bulk={"tables": (), "body": ""},
+    poster_context=lambda item: {"numeric": [t.numeric for t in item.tables]},
+)

@@ -1,0 +1,74 @@
+"""The `Kind` record: everything sitegen knows about one kind of disclosure, in one value.
+
+Loading, rules, pages, posters, data exports and the glyph check ask a kind, never test which
+kind an item is: adding a kind is one module under `sitegen/kinds/` plus its templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+from ..model import Disclosure, Profile, Site, Village
+from ..problems import Problem
+
+if TYPE_CHECKING:
+    from ..reading import Reader
+
+Where = tuple  # a key path into the YAML, or ("line", n) for Markdown that starts at line n
+
+
+def _nothing(*_args) -> Iterator:
+    return iter(())
+
+
+def _no_due(_item: Disclosure, _profile: Profile) -> dt.date | None:
+    return None
+
+
+def _no_extra(_item: Disclosure) -> dict[str, Any]:
+    return {}
+
+
+def _no_files(*_args) -> dict[str, bytes]:
+    return {}
+
+
+def catalogue_days(item: Disclosure, profile: Profile) -> int | None:
+    """The minimum posting period of an item that names its catalogue entry (`item:`)."""
+    entry = profile.item(item.item)
+    return entry.min_posting_days if entry else None
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of disclosure. `name` is its folder in a village, its page and poster template
+    (`<name>.html`) and its label's string key (`kind_<name>`)."""
+
+    name: str
+    model: type[Disclosure]
+    load: Callable[[Reader, Path, str], list[Disclosure]]  # the kind's folder of one village
+    order: Callable[[Disclosure], tuple]  # how a village's items of this kind are sorted
+    path: Callable[[Disclosure], str]  # its page, relative to base_url (urls.disclosure_path)
+    source_dir: Callable[[Disclosure], str]  # its file's folder in the content tree: links start there
+    markdown: Callable[[Disclosure], tuple[str | None, int]]  # the Markdown it shows, and its first line
+    title: Callable[[Disclosure, dict[str, str]], str]
+    texts: Callable[[Disclosure], Iterator[tuple[Where, str]]] = _nothing  # poster text beyond §4's fields
+    coded: bool = False  # its items name a catalogue entry (`item:`): checked, and may be personal
+    posting_days: Callable[[Disclosure, Profile], int | None] = catalogue_days
+    due: Callable[[Disclosure, Profile], dt.date | None] = _no_due  # late after this day: posting-late
+    rules: tuple[Callable[[Site, Village, tuple[Disclosure, ...]], list[Problem]], ...] = ()
+    bulk: dict[str, Any] = field(default_factory=dict)  # fields emptied in the township's listings
+    markdown_var: str = "body_html"  # the page template's name for the rendered Markdown
+    poster_context: Callable[[Disclosure], dict[str, Any]] = _no_extra
+    # data exports: extra files of a published public item (by output path), its data.json fields
+    # and its page's links to them
+    files: Callable[..., dict[str, bytes]] = _no_files  # (site, village, item, page, title, strings)
+    data_entry: Callable[[Disclosure, str, str], dict[str, str]] = lambda item, page, base: {}  # (item, page, base_url)
+    page_links: Callable[[Disclosure, str, dict[str, bytes]], dict[str, str]] = lambda item, page, files: {}
+
+    @property
+    def template(self) -> str:
+        return f"{self.name}.html"

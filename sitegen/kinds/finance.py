@@ -1,0 +1,174 @@
+"""Monthly finance statements (财务收支公开, contract §5): `finance/<YYYY-MM>.yaml`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import ClassVar
+
+from .. import schema as s
+from ..model import Disclosure, Profile
+from ..reading import MONTH, Reader, entries, period_matches, skip_or_unsafe
+from . import finance_data, finance_rules
+from .base import Kind
+from .shared import COMMON
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a finance statement (逐笔)."""
+
+    date: dt.date
+    voucher: str
+    item: str
+    category: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class FinanceStatement(Disclosure):
+    kind: ClassVar[str] = "finance"
+    period: str  # YYYY-MM
+    opening_balance: Decimal
+    closing_balance: Decimal
+    income: tuple[Entry, ...] = ()
+    expense: tuple[Entry, ...] = ()
+    notes: str | None = None
+    notes_line: int = 1
+
+    @property
+    def slug(self) -> str:
+        return self.period
+
+    @property
+    def year(self) -> int:
+        return int(self.period[:4])
+
+    @property
+    def month(self) -> int:
+        return int(self.period[5:7])
+
+    @property
+    def income_total(self) -> Decimal:
+        return sum((e.amount for e in self.income), Decimal("0.00"))
+
+    @property
+    def expense_total(self) -> Decimal:
+        return sum((e.amount for e in self.expense), Decimal("0.00"))
+
+    @property
+    def computed_closing(self) -> Decimal:
+        return self.opening_balance + self.income_total - self.expense_total
+
+    @staticmethod
+    def subtotals(entries: tuple[Entry, ...]) -> tuple[tuple[str, Decimal, int], ...]:
+        """(category, total, count) in order of first appearance: how the clerk listed them."""
+        totals: dict[str, tuple[Decimal, int]] = {}
+        for entry in entries:
+            amount, count = totals.get(entry.category, (Decimal("0.00"), 0))
+            totals[entry.category] = (amount + entry.amount, count + 1)
+        return tuple((category, amount, count) for category, (amount, count) in totals.items())
+
+
+# --- schema and files ---------------------------------------------------------------------
+
+entry = s.record(
+    Entry,
+    {
+        "date": s.req(s.date),
+        "voucher": s.req(s.text),
+        "item": s.req(s.text),
+        "category": s.req(s.text),
+        "amount": s.req(s.positive_money),
+    },
+    "收支明细",
+)
+
+FINANCE = {
+    "period": s.req(s.pattern(MONTH, "年月，格式 YYYY-MM（如 2026-10）", "period-mismatch")),
+    **COMMON,
+    "opening_balance": s.req(s.money),
+    "closing_balance": s.req(s.money),
+    "income": s.opt(s.list_of(entry), ()),
+    "expense": s.opt(s.list_of(entry), ()),
+    "notes": s.opt(s.text),
+}
+
+
+def load(reader: Reader, folder: Path, village: str) -> list[FinanceStatement]:
+    """The statements of one village's `finance/` folder: one `YYYY-MM.yaml` per month."""
+    result = []
+    for dirent in entries(folder):
+        path = folder / dirent.name
+        if skip_or_unsafe(reader, path, dirent):
+            continue
+        if dirent.is_dir():
+            reader.problem(path, "unknown-file", f"“{dirent.name}”是一个文件夹；finance 文件夹里只放按月命名的文件，如 2026-10.yaml")
+            continue
+        if not (dirent.is_file() and re.fullmatch(MONTH + r"\.yaml", dirent.name)):
+            reader.problem(path, "unknown-file", f"finance 文件夹里只放按月命名的文件，如 2026-10.yaml，不应有“{dirent.name}”")
+            continue
+        values, source = reader.read_yaml(path, FINANCE, "财务收支公开", partial=True)
+        if values is None:
+            continue
+        if not period_matches(reader, values, source, dirent.name[:-5], f"文件名 {dirent.name}"):
+            continue
+        result.append(FinanceStatement(village=village, source=source, notes_line=source.at(("notes",))[0], **values))
+    return result
+
+
+# --- what it shows -------------------------------------------------------------------------
+
+
+def _path(statement: FinanceStatement) -> str:
+    return f"{statement.village}/finance/{statement.period}/"
+
+
+def _markdown(statement: FinanceStatement) -> tuple[str | None, int]:
+    """The notes, and the line they start on: `notes: |` starts its text on the next line."""
+    key_line = statement.source.text.splitlines()[statement.notes_line - 1]
+    return statement.notes, statement.notes_line + (1 if re.search(r":\s*[|>][-+0-9]*\s*(#.*)?$", key_line) else 0)
+
+
+def _title(statement: FinanceStatement, strings: dict[str, str]) -> str:
+    return strings["finance_title"].format(year=statement.year, month=statement.month)
+
+
+def _texts(statement: FinanceStatement):
+    for side in ("income", "expense"):
+        for index, entry in enumerate(getattr(statement, side)):
+            for name in ("voucher", "item", "category"):
+                yield (side, index, name), getattr(entry, name)
+    yield ("notes",), statement.notes or ""
+
+
+def _due(statement: FinanceStatement, profile: Profile) -> dt.date:
+    """Due by the profile's day of the next month."""
+    year, month = statement.year, statement.month + 1
+    if month > 12:
+        year, month = year + 1, month - 12
+    return dt.date(year, month, profile.monthly_deadline)
+
+
+KIND = Kind(
+    name="finance",
+    model=FinanceStatement,
+    load=load,
+    order=lambda statement: (statement.period,),
+    path=_path,
+    source_dir=lambda statement: f"{statement.village}/finance",
+    markdown=_markdown,
+    title=_title,
+    texts=_texts,
+    posting_days=lambda statement, profile: profile.finance_min_posting_days,
+    due=_due,
+    rules=(finance_rules.check,),
+    bulk={"income": (), "expense": (), "notes": None},
+    markdown_var="notes_html",
+    files=finance_data.files,
+    data_entry=finance_data.data_entry,
+    page_links=finance_data.page_links,
+)

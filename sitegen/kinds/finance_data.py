@@ -1,0 +1,145 @@
+"""A finance statement's open data: its entries as CSV, with a Frictionless Data Package.
+
+The page path and title come from the caller (the kind's own URL and title), so this module
+needs nothing of the registry.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .. import urls
+from ..model import Disclosure, Site, Village
+from ..money import format_money
+from ..sizes import size_label
+
+if TYPE_CHECKING:
+    from .finance import FinanceStatement
+
+INCOME, EXPENSE = "收入", "支出"  # the direction column's values, the same in both scripts
+
+
+def csv_path(page: str) -> str:
+    return page + "statement.csv"
+
+
+def package_path(page: str) -> str:
+    return page + "datapackage.json"
+
+
+def files(site: Site, village: Village, statement: FinanceStatement, page: str, title: str, strings: dict[str, str]) -> dict[str, bytes]:
+    """statement.csv and datapackage.json beside the statement's page."""
+    table = statement_csv(statement, strings)
+    return {csv_path(page): table, package_path(page): data_package(site, village, statement, page, title, table, strings)}
+
+
+def data_entry(_statement: Disclosure, page: str, base: str) -> dict[str, str]:
+    """What data.json adds for a statement: its CSV and Data Package addresses."""
+    return {"csv": urls.absolute(base, csv_path(page)), "datapackage": urls.absolute(base, package_path(page))}
+
+
+def page_links(_statement: Disclosure, page: str, written: dict[str, bytes]) -> dict[str, str]:
+    """The statement page's download links, when the CSV was written (a public statement)."""
+    if csv_path(page) not in written:
+        return {}
+    return {"csv_href": urls.relative(page, csv_path(page)), "csv_size": size_label(len(written[csv_path(page)])),
+            "package_href": urls.relative(page, package_path(page))}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A CSV column and its Table Schema field. The field name is the Chinese header itself, so a
+    Frictionless validator, which compares header labels with field names, accepts the file."""
+
+    label: str  # i18n key of the header, the page's own column label
+    type: str  # Table Schema type
+    description: str  # i18n key
+    constraints: tuple[tuple[str, object], ...] = (("required", True),)
+
+
+COLUMNS = (
+    Column("col_direction", "string", "field_direction", (("required", True), ("enum", (INCOME, EXPENSE)))),
+    Column("col_date", "date", "field_date"),
+    Column("col_voucher", "string", "field_voucher", (("required", True), ("unique", True))),
+    Column("col_item", "string", "field_item"),
+    Column("col_category", "string", "field_category"),
+    Column("col_amount", "number", "field_amount"),
+)
+
+
+def statement_csv(statement: FinanceStatement, strings: dict[str, str]) -> bytes:
+    """UTF-8 with BOM (Excel on Windows reads BOM-less files as GBK), CRLF as RFC 4180 says;
+    amounts are exact decimals with two places, written from Decimal, never through a float."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(strings[c.label] for c in COLUMNS)
+    for direction, entries in ((INCOME, statement.income), (EXPENSE, statement.expense)):
+        for e in entries:
+            writer.writerow([direction, e.date.isoformat(), _inert(e.voucher), _inert(e.item), _inert(e.category), f"{e.amount:.2f}"])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _inert(text: str) -> str:
+    """Clerk's text that Excel would run as a formula (=, +, -, @ first) gets a leading ' (OWASP
+    CSV injection): the file is downloaded by the public and opened with a double-click."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def data_package(site: Site, village: Village, statement: FinanceStatement, page: str, title: str, table: bytes, strings: dict[str, str]) -> bytes:
+    """A Frictionless (tabular) Data Package describing statement.csv. Balances and totals are
+    strings in a `statement` property: JSON numbers are floats to most readers."""
+    money = {
+        "opening_balance": statement.opening_balance,
+        "income_total": statement.income_total,
+        "expense_total": statement.expense_total,
+        "closing_balance": statement.closing_balance,
+    }
+    description = strings["package_description"].format(
+        title=title, income_count=len(statement.income), expense_count=len(statement.expense),
+        **{key: format_money(value) for key, value in money.items()},
+    )
+    fields = [
+        {"name": strings[c.label], "title": strings[c.label], "description": strings[c.description], "type": c.type,
+         "format": "default", "constraints": dict(c.constraints)}
+        for c in COLUMNS
+    ]
+    package = {
+        "profile": "tabular-data-package",
+        "name": f"{village.slug}-finance-{statement.period}",
+        "title": title,
+        "description": description,
+        "homepage": urls.absolute(site.config.base_url, page),
+        "keywords": [strings["kind_finance"], village.name, statement.period],
+        "contributors": [{"title": village.committee, "role": "publisher"}],
+        "statement": {
+            "period": statement.period,
+            "posted": statement.posted.isoformat(),
+            "updated": statement.updated.isoformat(),
+            "version": statement.version,
+            "currency": "CNY",
+            **{key: f"{value:.2f}" for key, value in money.items()},
+            "income_count": len(statement.income),
+            "expense_count": len(statement.expense),
+        },
+        "resources": [
+            {
+                "profile": "tabular-data-resource",
+                "name": "statement",
+                "path": "statement.csv",
+                "title": title,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": len(table),
+                "hash": "sha256:" + hashlib.sha256(table).hexdigest(),
+                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
+                "schema": {"fields": fields, "primaryKey": [strings["col_voucher"]], "missingValues": [""]},
+            }
+        ],
+    }
+    return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,75 @@
+"""What several kinds share: the §4 fields' schema, the §6 table schema, the full title."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import schema as s
+from ..model import Correction, Disclosure, Review, Table, Village
+
+review = s.record(
+    Review,
+    {"reviewers": s.req(s.names), "date": s.req(s.date), "opinion": s.opt(s.text)},
+    "审核记录 review",
+)
+correction = s.record(Correction, {"date": s.req(s.date), "reason": s.req(s.text)}, "更正记录")
+
+COMMON = {
+    "posted": s.req(s.date),
+    "posted_until": s.opt(s.date),
+    "summary": s.req(s.text),
+    "review": s.opt(review),
+    "corrections": s.opt(s.list_of(correction), ()),
+}
+
+
+def table(ctx: s.Ctx, value: Any, keys: tuple) -> Any:
+    values = s.fields(
+        ctx,
+        value,
+        keys,
+        {
+            "caption": s.req(s.text),
+            "columns": s.req(s.list_of(s.text, allow_empty=False)),
+            "rows": s.opt(s.list_of(s.list_of(s.cell)), ()),
+        },
+        "表格 tables",
+        whole=True,
+    )
+    if values is s.INVALID:
+        return values
+    width = len(values["columns"])
+    for index, row in enumerate(values["rows"]):
+        if len(row) != width:
+            return ctx.fail(
+                keys + ("rows", index),
+                "schema",
+                f"表格“{values['caption']}”第{index + 1}行有 {len(row)} 格，应与表头一样是 {width} 格",
+            )
+    return Table(**values)
+
+
+def table_texts(tables: tuple[Table, ...]):
+    """Every text of the tables, by key path, as a poster prints them."""
+    for t, each in enumerate(tables):
+        yield ("tables", t, "caption"), each.caption
+        for c, column in enumerate(each.columns):
+            yield ("tables", t, "columns", c), column
+        for r, row in enumerate(each.rows):
+            for c, cell in enumerate(row):
+                yield ("tables", t, "rows", r, c), str(cell)
+
+
+def titled(item: Disclosure, _strings: dict[str, str]) -> str:
+    """The title of an item that has one written (`title:`)."""
+    return item.title
+
+
+def markdown_body(item: Disclosure) -> tuple[str, int]:
+    """A Markdown item's body and the line it starts on."""
+    return item.body, item.body_line
+
+
+def full_title(title: str, village: Village) -> str:
+    """The title as the page's <title> shows it: the village name first unless the title has it."""
+    return title if village.name in title else village.name + title

@@ -1,0 +1,191 @@
+"""One village as one task: load, check, render its posters and pages, into blobs in the cache.
+
+Every rule works within one village, so a village is the unit of work; the task takes plain
+arguments (`VillageTask`) so any executor can run it. Its result (`VillageOutput`) is also its
+record in the cache (JSON, checked when read: the cache is untrusted), so an unchanged village
+is not even loaded next time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from . import atomic, attachments, records
+from .blobs import Blob, Blobs
+from .loader import load_root, load_village
+from .problems import Problem, error, has_errors
+from .render import data as open_data
+from .render.html import Listing, Theme, plan_village, render_page
+from .rules import check_site
+
+RECORD_VERSION = 3  # of the village records in the cache: a record of another shape is not read
+
+
+@dataclass(frozen=True)
+class VillageTask:
+    """What a worker needs to build one village: folders as absolute paths (workers may run
+    elsewhere), `shown` as the clerk wrote the content folder (problems name it so)."""
+
+    content: str
+    slug: str
+    theme_dir: str
+    posters: bool
+    cache: str
+    shown: str | None = None
+    base: str = ""  # fingerprint of every input outside the village folders but the page templates
+    templates: dict[str, str] | None = None  # page template name → sha256, as the snapshot found them
+    previous: VillageOutput | None = None  # its last result: pages whose key and templates match are kept
+
+
+@dataclass(frozen=True)
+class PageMemo:
+    """How a page was last rendered: from what (key), with which templates (name, sha256), into which blob."""
+
+    key: str
+    templates: tuple[tuple[str, str], ...]
+    blob: Blob
+
+
+@dataclass(frozen=True)
+class VillageOutput:
+    """What one village contributes: its problems, its files, and what the site-wide pages need."""
+
+    problems: tuple[Problem, ...]
+    files: dict[str, Blob | bytes] = field(default_factory=dict)  # pages and PDFs, in the blob cache (bytes if it is full)
+    listing: Listing | None = None  # what the township index shows of the village
+    sitemap: tuple[tuple[str, bool, dt.date | None], ...] = ()  # (path, noindex, updated)
+    pages: dict[str, PageMemo] = field(default_factory=dict)  # page path → memo, for the next build
+    posters: dict[str, str] = field(default_factory=dict)  # poster input key → PDF cache key, likewise
+
+
+def record_file(cache: Path, content: Path, slug: str, posters: bool) -> Path:
+    name = hashlib.sha256(f"{content.resolve()}\0{slug}\0{posters}".encode()).hexdigest()[:24]
+    return cache / "villages" / f"{name}.json"
+
+
+def load_record(path: Path) -> tuple[str, VillageOutput] | None:
+    """A village's last result, if the file is one this version wrote: plain JSON checked against
+    the types (the cache is untrusted input), every output path inside the output folder."""
+    try:
+        version, key, record = records.read(path, tuple[int, str, VillageOutput])
+    except (OSError, records.RecordError, ValueError):  # ValueError: a Blob whose name is not a sha256
+        return None  # a damaged record costs a render, never a wrong page
+    return (key, record) if version == RECORD_VERSION and all(map(_inside, record.files)) else None
+
+
+def _inside(relative: str) -> bool:
+    """A path that stays in the output folder: no root, no `..`, no empty or hidden part."""
+    return all(part and not part.startswith(".") for part in relative.split("/")) and "\0" not in relative
+
+
+def save_record(path: Path, key: str, output: VillageOutput) -> None:
+    if not all(isinstance(blob, Blob) for blob in output.files.values()):
+        return  # the cache could not take its files: nothing to point the record at
+    try:
+        atomic.write_bytes(path, records.dumps((RECORD_VERSION, key, output)))
+    except (OSError, TypeError):  # TypeError: a model field the codec cannot record yet (a test catches it)
+        pass  # a read-only or full cache costs speed next time, never the build
+
+
+def build_village(task: VillageTask) -> VillageOutput:
+    """One village: load, check, render its posters and pages; a page whose key, recorded
+    templates and blob are as in `task.previous` is not rendered again."""
+    content, slug, theme_dir, posters, cache = task.content, task.slug, task.theme_dir, task.posters, task.cache
+    shown, base, templates, previous = task.shown, task.base, task.templates, task.previous
+    root, _, _ = load_root(content)  # two small files; the parent reports their problems
+    village, problems = load_village(content, slug, shown)
+    if root is None or village is None:
+        return VillageOutput(tuple(problems))
+    site = dataclasses.replace(root, villages=(village,))
+    problems += check_site(site)
+    if has_errors(problems):
+        return VillageOutput(tuple(problems))
+    theme = shared_theme(Path(theme_dir), root.config.locale)
+    blobs = Blobs(Path(cache))
+    old_files = previous.files if previous else {}
+    old_pages = previous.pages if previous else {}
+
+    def store(path: str, data: bytes) -> Blob | bytes:
+        old = old_files.get(path)
+        if old and old.sha256 == hashlib.sha256(data).hexdigest() and blobs.intact(old):
+            return old
+        try:
+            return blobs.put(data)
+        except OSError:  # a full or read-only cache: hand the bytes over instead
+            return data
+
+    printed: dict[str, bytes] = {}
+    poster_memo: dict[str, str] = {}
+    links: dict[str, dict] = {}
+    files: dict[str, Blob | bytes] = {}
+    memos: dict[str, PageMemo] = {}
+    published, attachment_problems = attachments.publish_village(village, Path(content) / slug)
+    if has_errors(attachment_problems):
+        return VillageOutput((*problems, *attachment_problems))
+    files.update((path, store(path, data)) for path, data in published.items())
+    try:
+        if posters:
+            from .render.posters import build_posters, page_links  # imports WeasyPrint: only when needed
+
+            memo = previous.posters if previous else None
+            rendered, poster_problems = build_posters(site, theme, Path(cache), base=base, memo=memo, images=published)
+            printed, poster_memo = rendered.files, rendered.memo
+            problems += poster_problems
+            if has_errors(poster_problems):
+                return VillageOutput(tuple(problems))
+            links = page_links(site, theme, printed)
+            files.update((path, store(path, data)) for path, data in printed.items())
+        extra = open_data.village_files(site, village, theme.strings, printed)  # feed, data.json, CSVs
+        files.update((path, store(path, data)) for path, data in extra.items())
+        for path, more in open_data.page_links(site, village, extra, theme.strings).items():
+            links[path] = {**links.get(path, {}), **more}
+        templates = templates or {}
+        pages = plan_village(site, theme, village, links)
+        for page in pages:
+            key = page.key(base)
+            memo = old_pages.get(page.path)
+            if not (memo and memo.key == key and blobs.intact(memo.blob) and all(templates.get(n) == d for n, d in memo.templates)):
+                data, names = render_page(theme, site, page)
+                stored = store(page.file, data)
+                if not isinstance(stored, Blob):
+                    files[page.file] = stored
+                    continue
+                memo = PageMemo(key, tuple(sorted((name, templates.get(name, "")) for name in names)), stored)
+            memos[page.path] = memo
+            files[page.file] = memo.blob
+    except jinja2.TemplateError as exc:
+        return VillageOutput((*problems, template_problem(exc, theme)))
+    entries = tuple((page.path, page.noindex, page.updated) for page in pages)
+    listing = Listing.of(village, open_data.public_items(site, village)[: open_data.FEED_SIZE])
+    return VillageOutput(tuple(problems), files, listing, entries, memos, poster_memo)
+
+
+_THEMES: dict[tuple[Path, str], Theme] = {}
+
+
+def shared_theme(directory: Path, locale: str) -> Theme:
+    """One Theme per process and locale: templates compile once, not once per village."""
+    key = (Path(directory), locale)
+    if key not in _THEMES:
+        _THEMES[key] = Theme(Path(directory), locale)
+    return _THEMES[key]
+
+
+def template_problem(exc: jinja2.TemplateError, theme: Theme) -> Problem:
+    """Locate a template error: syntax errors carry a line; runtime errors have it in the traceback."""
+    name = getattr(exc, "filename", None)
+    line = getattr(exc, "lineno", None)
+    if not name:
+        templates = str(theme.directory)  # page templates and poster templates
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename.startswith(templates):
+                name, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+    return error(str(name or "templates"), line or 1, 1, "template", f"主题模板出错：{exc.message or exc}")
