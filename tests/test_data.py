@@ -70,6 +70,7 @@ def example_items() -> list[Item]:
         sources = [("finance", p) for p in sorted(village_dir.glob("finance/*.yaml"))]
         sources += [("affairs", p) for p in sorted(village_dir.glob("affairs/*/*.md"))]
         sources += [("major", p) for p in sorted(village_dir.glob("major/*.md"))]
+        sources += [("standing", p) for p in sorted(village_dir.glob("standing/*.md"))]
         for kind, source in sources:
             data = raw(source)
             if "review" not in data:
@@ -79,8 +80,8 @@ def example_items() -> list[Item]:
                 title, path = f"{int(year)}年{int(month)}月财务收支公开", f"{slug}/finance/{source.stem}/"
             elif kind == "affairs":
                 title, path = data["title"], f"{slug}/affairs/{source.parent.name}/{source.stem}/"
-            else:
-                title, path = data["title"], f"{slug}/major/{source.stem}/"
+            else:  # major, standing: one file per item
+                title, path = data["title"], f"{slug}/{kind}/{source.stem}/"
             dates = [data["posted"], *(c["date"] for c in data.get("corrections", []))]
             if kind == "major":
                 dates += [s["date"] for s in data.get("steps", [])] + [p["date"] for p in data.get("progress", [])]
