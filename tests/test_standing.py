@@ -122,3 +122,9 @@ def test_a_file_that_is_not_markdown_in_standing_is_an_unknown_file(tmp_path):
     root = write_tree(tmp_path / "content", {**files(), "dongtan/standing/村规民约.docx": b"PK\x03\x04"})
     _, problems = check_content(root)
     assert [(p.path.rsplit("/", 1)[-1], p.code) for p in problems] == [("村规民约.docx", "unknown-file")]
+
+
+def test_the_board_pack_of_its_month_carries_the_standing_poster(built, example_site):
+    pack = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built / "dongtan/board/2026-05.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    flat = re.sub(r"\s+", "", pack)
+    assert "东滩村小微权力清单" in flat and example_site.config.base_url + POWER_LIST in flat
