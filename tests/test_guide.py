@@ -1,0 +1,176 @@
+"""Every message the clerk guide shows is what the real program prints today.
+
+Each sample block in docs/clerk-guide.md is marked `<!-- sitegen-check: NAME -->`; the scenario
+of the same name below builds the broken content that the sample describes (from a copy of the
+example `content/`), runs the real CLI and the block must equal the printed lines exactly.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import ROOT
+from sitegen.cli import main
+
+GUIDE = ROOT / "docs" / "clerk-guide.md"
+MARK = re.compile(r"<!-- sitegen-check: ([\w-]+) -->\n+```[^\n]*\n(.*?)\n```", re.S)
+PROBLEM = re.compile(r"^\S+:\d+:\d+: (error|warning)\[[\w-]+\]: |^检查通过|^sitegen: |^已新建 |^已导入 ")
+
+Edit = Callable[[Path], None]
+
+
+def samples() -> dict[str, list[str]]:
+    """The marked sample blocks of the guide, by name."""
+    found: dict[str, list[str]] = {}
+    for name, body in MARK.findall(GUIDE.read_text("utf-8")):
+        assert name not in found, f"two blocks are marked {name}"
+        found[name] = body.splitlines()
+    return found
+
+
+def replace(relative: str, old: str, new: str, count: int = 1) -> Edit:
+    def edit(root: Path) -> None:
+        path = root / relative
+        text = path.read_text("utf-8")
+        assert text.count(old) >= count, f"{old!r} not in {relative}: the scenario is stale"
+        path.write_text(text.replace(old, new, count), "utf-8")
+    return edit
+
+
+def write(relative: str, text: str | bytes) -> Edit:
+    def edit(root: Path) -> None:
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return edit
+
+
+def copy(source: str, target: str) -> Edit:
+    return lambda root: shutil.copyfile(root / source, root / target)
+
+
+def remove(relative: str) -> Edit:
+    return lambda root: (root / relative).unlink()
+
+
+NOVEMBER = """\
+period: 2026-11
+posted: 2026-12-07
+posted_until: 2026-12-31
+summary: 本月收入合计35472.18元，主要为村级组织运转经费；支出合计9100.00元，主要为保洁员工资。
+review:
+  reviewers: [刘秀英, 王建国, 赵敏]
+  date: 2026-12-05
+  opinion: 经审核，收支真实，凭证齐全，同意公开。
+opening_balance: 347302.11
+closing_balance: 373674.29
+income:
+  - date: 2026-11-10
+    voucher: 记-01
+    item: 收光伏电站10月发电收益
+    category: 投资收益
+    amount: 5472.18
+  - date: 2026-11-12
+    voucher: 记-02
+    item: 收镇财政拨付村级组织运转经费
+    category: 补助收入
+    amount: 30000.00
+expense:
+  - date: 2026-11-08
+    voucher: 记-03
+    item: 支付10月保洁员工资（6人）
+    category: 公益支出
+    amount: 7200.00
+  - date: 2026-11-08
+    voucher: 记-04
+    item: 支付10月村民小组长误工补贴（5人）
+    category: 管理费用
+    amount: 1500.00
+  - date: 2026-11-09
+    voucher: 记-05
+    item: 支付10月路灯电费
+    category: 公益支出
+    amount: 400.00
+"""
+JOURNAL = """\
+日期,凭证号,摘要,科目,收入,支出
+2026-11-03,记-01,收机动地承包费,经营收入,"36,000.00",
+2026-11-08,记-02,支付保洁员工资,公益支出,,3300.00
+2026-11-20,记-03,购买办公用品,管理费用,,460.50
+2026-11-25,记-04,收光伏发电收益,投资收益,5472.18,
+合计,,,,41472.18,3760.50
+"""
+NOV = "dongtan/finance/2026-11.yaml"
+CHECK = ("check", "content")
+
+# name -> (edits applied to a copy of content/, command line)
+SCENARIOS: dict[str, tuple[tuple[Edit, ...], tuple[str, ...]]] = {
+    "passed": ((), CHECK),
+    "copied-month": ((copy("dongtan/finance/2026-10.yaml", NOV),), CHECK),
+    "forgot-balance": ((write(NOV, NOVEMBER.replace("opening_balance: 347302.11", "opening_balance: 285791.13")
+                               .replace("date: 2026-11-10", "date: 2026-10-08")),), CHECK),
+    "balance": ((write(NOV, NOVEMBER.replace("closing_balance: 373674.29", "closing_balance: 373764.29")),), CHECK),
+    "url-removed": ((replace("site.yaml", "  dongtan/major/road/: dongtan/major/2026-road/\n", ""),), CHECK),
+    "redirect-path": ((replace("site.yaml", "  dongtan/major/road/: dongtan/major/2026-road/", "  /dongtan/major/road/: dongtan/major/2026-road"),), CHECK),
+    "redirect-target": ((replace("site.yaml", "dongtan/major/2026-road/", "dongtan/major/2026road/"),), CHECK),
+    "withdrawn-still-there": ((replace("site.yaml", "withdrawn:                       # 撤回的公开内容：原地址显示撤回日期和原因\n",
+                                        "withdrawn:                       # 撤回的公开内容：原地址显示撤回日期和原因\n"
+                                        "  dongtan/affairs/2026-Q3/subsidy/:\n    date: 2026-11-20\n    reason: 名单有误，已撤回，核实后重新公开\n"),), CHECK),
+    "misspelt-key": ((write(NOV, NOVEMBER.replace("summary:", "sumary:")),), CHECK),
+    "tab-indent": ((write(NOV, NOVEMBER.replace("    voucher: 记-02", "\tvoucher: 记-02")),), CHECK),
+    "gbk": ((write(NOV, NOVEMBER.encode("gb18030")),), CHECK),
+    "thousands": ((write(NOV, NOVEMBER.replace("amount: 5472.18", "amount: 5,472.18")),), CHECK),
+    "category": ((write(NOV, NOVEMBER.replace("category: 补助收入", "category: 补贴收入")),), CHECK),
+    "voucher": ((write(NOV, NOVEMBER.replace("voucher: 记-05", "voucher: 记-04")),), CHECK),
+    "review-late": ((write(NOV, NOVEMBER.replace("date: 2026-12-05", "date: 2026-12-08")),), CHECK),
+    "posting-late": ((write(NOV, NOVEMBER.replace("posted: 2026-12-07", "posted: 2026-12-20")),), CHECK),
+    "unreviewed": ((write(NOV, NOVEMBER.replace("review:\n  reviewers: [刘秀英, 王建国, 赵敏]\n  date: 2026-12-05\n  opinion: 经审核，收支真实，凭证齐全，同意公开。\n", "")),), CHECK),
+    "posting-period": ((replace("dongtan/affairs/2026-Q3/dibao.md", "posted_until: 2026-10-16", "posted_until: 2026-10-10"),), CHECK),
+    "quorum": ((replace("dongtan/major/2026-road.md", "members: 35, present: 31, for: 29", "members: 35, present: 22, for: 20"),), CHECK),
+    "stray-file": ((copy("dongtan/finance/2026-10.yaml", "dongtan/finance/2026-10 (1).yaml"),), CHECK),
+    "privacy": ((replace("dongtan/affairs/2026-Q3/subsidy.md", "[刘德海, 第一组, 8.60, 1087.90]", "[刘德海 371603196503120025, 第一组, 8.60, 1087.90]"),
+                 replace("dongtan/affairs/2026-Q3/subsidy.md", "[张建军, 第一组, 6.40, 809.60]", "[张建军, 13853412345, 6222021234567890128, 809.60]")), CHECK),
+    "attachments": ((replace("dongtan/affairs/2026-Q3/dibao.md", "表中月保障金", "![公开栏照片](../../files/board.png)\n\n表中月保障金"),
+                     write("dongtan/files/dibao-list.xlsx", b"PK\x03\x04")), CHECK),
+    "reviewer": ((replace("dongtan/major/2026-road.md", "reviewers: [刘秀英, 王建国, 赵敏]", "reviewers: [刘秀英, 张三, 赵敏]"),), CHECK),
+    "new-finance": ((), ("new", "finance", "dongtan", "2026-11")),
+    "new-refused": ((write(NOV, NOVEMBER),), ("new", "finance", "dongtan", "2026-11")),
+    "new-unknown-item": ((), ("new", "affairs", "dongtan", "2026-Q4", "diba")),
+    "import": ((write("../东滩村11月.csv", JOURNAL),), ("import", "finance", "dongtan", "东滩村11月.csv")),
+    "import-bad": ((write("../bad.csv", JOURNAL.replace("公益支出", "招待费").replace("460.50", "四百六")),),
+                   ("import", "finance", "dongtan", "bad.csv")),
+    "import-reviewed": ((write("../东滩村10月.csv", JOURNAL.replace("2026-11", "2026-10")),), ("import", "finance", "dongtan", "东滩村10月.csv")),
+}
+
+
+@pytest.fixture(scope="module")
+def guide_samples() -> dict[str, list[str]]:
+    return samples()
+
+
+def test_every_shown_message_is_marked_and_every_mark_has_a_scenario(guide_samples):
+    text = GUIDE.read_text("utf-8")
+    marked = {line for body in guide_samples.values() for line in body}
+    fenced = re.findall(r"```[^\n]*\n(.*?)\n```", text, re.S)
+    shown = {line for block in fenced for line in block.splitlines() if PROBLEM.match(line)}
+    assert shown - marked == set(), "messages in the guide without a sitegen-check mark"
+    assert set(guide_samples) == set(SCENARIOS)
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_the_guide_shows_what_sitegen_prints(name, guide_samples, tmp_path, monkeypatch, capsys):
+    edits, argv = SCENARIOS[name]
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    for edit in edits:
+        edit(tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    main(list(argv))
+    captured = capsys.readouterr()
+    printed = (captured.err + captured.out).splitlines()
+    assert printed == guide_samples.get(name)
