@@ -19,6 +19,7 @@ from sitegen.cli import main
 
 GUIDE = ROOT / "docs" / "clerk-guide.md"
 MARK = re.compile(r"<!-- sitegen-check: ([\w-]+) -->\n+```[^\n]*\n(.*?)\n```", re.S)
+FILE = re.compile(r"<!-- sitegen-file: ([\w/.-]+) -->\n+```[^\n]*\n(.*?)\n```", re.S)
 PROBLEM = re.compile(r"^\S+:\d+:\d+: (error|warning)\[[\w-]+\]: |^检查通过|^sitegen: |^已新建 |^已导入 ")
 
 Edit = Callable[[Path], None]
@@ -33,12 +34,12 @@ def samples() -> dict[str, list[str]]:
     return found
 
 
-def replace(relative: str, old: str, new: str, count: int = 1) -> Edit:
+def replace(relative: str, old: str, new: str) -> Edit:
     def edit(root: Path) -> None:
         path = root / relative
         text = path.read_text("utf-8")
-        assert text.count(old) >= count, f"{old!r} not in {relative}: the scenario is stale"
-        path.write_text(text.replace(old, new, count), "utf-8")
+        assert old in text, f"{old!r} not in {relative}: the scenario is stale"
+        path.write_text(text.replace(old, new, 1), "utf-8")
     return edit
 
 
@@ -54,49 +55,15 @@ def copy(source: str, target: str) -> Edit:
     return lambda root: shutil.copyfile(root / source, root / target)
 
 
-def remove(relative: str) -> Edit:
-    return lambda root: (root / relative).unlink()
+NOV = "dongtan/finance/2026-11.yaml"
 
 
-NOVEMBER = """\
-period: 2026-11
-posted: 2026-12-07
-posted_until: 2026-12-31
-summary: 本月收入合计35472.18元，主要为村级组织运转经费；支出合计9100.00元，主要为保洁员工资。
-review:
-  reviewers: [刘秀英, 王建国, 赵敏]
-  date: 2026-12-05
-  opinion: 经审核，收支真实，凭证齐全，同意公开。
-opening_balance: 347302.11
-closing_balance: 373674.29
-income:
-  - date: 2026-11-10
-    voucher: 记-01
-    item: 收光伏电站10月发电收益
-    category: 投资收益
-    amount: 5472.18
-  - date: 2026-11-12
-    voucher: 记-02
-    item: 收镇财政拨付村级组织运转经费
-    category: 补助收入
-    amount: 30000.00
-expense:
-  - date: 2026-11-08
-    voucher: 记-03
-    item: 支付10月保洁员工资（6人）
-    category: 公益支出
-    amount: 7200.00
-  - date: 2026-11-08
-    voucher: 记-04
-    item: 支付10月村民小组长误工补贴（5人）
-    category: 管理费用
-    amount: 1500.00
-  - date: 2026-11-09
-    voucher: 记-05
-    item: 支付10月路灯电费
-    category: 公益支出
-    amount: 400.00
-"""
+def templates() -> dict[str, str]:
+    """The guide's copyable files, marked `<!-- sitegen-file: PATH -->`, by path under content/."""
+    return {path: body + "\n" for path, body in FILE.findall(GUIDE.read_text("utf-8"))}
+
+
+NOVEMBER = templates()[NOV]  # the filled-in month of section 1: scenarios break it one way each
 JOURNAL = """\
 日期,凭证号,摘要,科目,收入,支出
 2026-11-03,记-01,收机动地承包费,经营收入,"36,000.00",
@@ -105,7 +72,9 @@ JOURNAL = """\
 2026-11-25,记-04,收光伏发电收益,投资收益,5472.18,
 合计,,,,41472.18,3760.50
 """
-NOV = "dongtan/finance/2026-11.yaml"
+ROAD = "dongtan/major/2026-road.md"
+CANAL = "xiwang/major/2026-canal.md"
+DIBAO = "dongtan/affairs/2026-Q3/dibao.md"
 CHECK = ("check", "content")
 
 # name -> (edits applied to a copy of content/, command line)
@@ -145,7 +114,18 @@ SCENARIOS: dict[str, tuple[tuple[Edit, ...], tuple[str, ...]]] = {
     "import-bad": ((write("../bad.csv", JOURNAL.replace("公益支出", "招待费").replace("460.50", "四百六")),),
                    ("import", "finance", "dongtan", "bad.csv")),
     "import-reviewed": ((write("../东滩村10月.csv", JOURNAL.replace("2026-11", "2026-10")),), ("import", "finance", "dongtan", "东滩村10月.csv")),
+    "majority": ((replace(ROAD, "present: 31, for: 29, against: 1, abstain: 1", "present: 31, for: 15, against: 10, abstain: 6"),), CHECK),
+    "votes-too-many": ((replace(ROAD, "present: 31, for: 29, against: 1, abstain: 1", "present: 31, for: 29, against: 2, abstain: 1"),), CHECK),
+    "village-meeting-members": ((replace(CANAL, "meeting: 村民会议, adults: 968", "meeting: 村民会议, members: 968"),), CHECK),
+    "vote-skipped": ((replace(ROAD, "  - {step: party-review, date: 2026-03-10, members: 45, present: 41, for: 39, against: 1, abstain: 1}\n", ""),), CHECK),
+    "steps-reversed": ((replace(ROAD, "  - {step: proposal, date: 2026-03-02}\n  - {step: deliberation, date: 2026-03-05}",
+                                "  - {step: deliberation, date: 2026-03-02}\n  - {step: proposal, date: 2026-03-05}"),), CHECK),
+    "affairs-unknown-item": ((replace(DIBAO, "item: dibao", "item: diabo"),), CHECK),
+    "affairs-no-until": ((replace(DIBAO, "posted_until: 2026-10-16\n", ""),), CHECK),
+    "affairs-short-row": ((replace(DIBAO, "[张桂芝, 第一组, 2, 980.00]", "[张桂芝, 2, 980.00]"),), CHECK),
+    "affairs-wrong-quarter": ((replace(DIBAO, "period: 2026-Q3", "period: 2026-Q4"),), CHECK),
 }
+SCENARIOS["quorum-short"] = SCENARIOS["quorum"]  # section 4 lists it among the real examples, section 11 explains it
 
 
 @pytest.fixture(scope="module")
@@ -174,3 +154,13 @@ def test_the_guide_shows_what_sitegen_prints(name, guide_samples, tmp_path, monk
     captured = capsys.readouterr()
     printed = (captured.err + captured.out).splitlines()
     assert printed == guide_samples.get(name)
+
+
+@pytest.mark.parametrize("path", sorted(templates()))
+def test_each_copyable_file_passes_the_check(path, tmp_path, monkeypatch, capsys):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    write(path, templates()[path])(tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    assert main(list(CHECK)) == 0
+    printed = capsys.readouterr().err.splitlines()
+    assert len(printed) == 1 and printed[0].startswith("检查通过") and "提醒" not in printed[0], printed
