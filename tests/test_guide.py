@@ -16,6 +16,7 @@ import pytest
 
 from conftest import ROOT
 from sitegen.cli import main
+from sitegen.profile import baseline
 
 GUIDE = ROOT / "docs" / "clerk-guide.md"
 MARK = re.compile(r"<!-- sitegen-check: ([\w-]+) -->\n+```[^\n]*\n(.*?)\n```", re.S)
@@ -164,3 +165,25 @@ def test_each_copyable_file_passes_the_check(path, tmp_path, monkeypatch, capsys
     assert main(list(CHECK)) == 0
     printed = capsys.readouterr().err.splitlines()
     assert len(printed) == 1 and printed[0].startswith("检查通过") and "提醒" not in printed[0], printed
+
+
+
+def code_rows(subsection: str) -> list[list[str]]:
+    """The rows of a guide table under `### subsection` whose first cell is one code."""
+    text = GUIDE.read_text("utf-8").split(f"### {subsection}", 1)[1].split("###", 1)[0]
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in text.splitlines() if line.startswith("| `")]
+    return [[row[0].strip("`"), *row[1:]] for row in rows if re.fullmatch(r"`[a-z0-9-]+`", row[0])]
+
+
+def test_the_catalogue_table_is_the_built_in_catalogue():
+    """Section 10's table of item codes: names, cadence, minimum posting days, personal data."""
+    cadence = {"quarterly": "每季度", "yearly": "每年", "event": "随时", "monthly": "每月", "standing": "长期"}
+    assert code_rows("事项代码") == [
+        [i.code, i.name, cadence[i.cadence], f"{i.min_posting_days} 天" if i.min_posting_days else "", "有" if i.personal_data else ""]
+        for i in baseline().items
+    ]
+
+
+def test_the_procedure_table_is_the_built_in_procedure():
+    """Section 11's table of steps: codes and names in procedure order."""
+    assert [row[:2] for row in code_rows("步骤 steps")] == [[step.code, step.name] for step in baseline().steps]
