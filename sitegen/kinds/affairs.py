@@ -10,9 +10,9 @@ from typing import ClassVar
 
 from .. import schema as s
 from ..model import Disclosure, Profile, Table
-from ..reading import QUARTER, Reader, entries, markdown_slug, period_matches, skip_or_unsafe
+from ..reading import QUARTER, Reader, entries, period_matches, skip_or_unsafe
 from .base import Kind
-from .shared import COMMON, markdown_body, table, table_texts, titled
+from .shared import COMMON, markdown_body, markdown_items, table, tabled_texts, titled
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,19 +54,11 @@ def load(reader: Reader, folder: Path, village: str) -> list[AffairsItem]:
         if not (quarter.is_dir() and re.fullmatch(QUARTER, quarter.name)):
             reader.problem(quarter_path, "unknown-file", f"affairs 文件夹里只放按季度命名的文件夹，如 2026-Q3，不应有“{quarter.name}”")
             continue
-        for dirent in entries(quarter_path):
-            path = quarter_path / dirent.name
-            if skip_or_unsafe(reader, path, dirent):
-                continue
-            item = markdown_slug(reader, path, dirent)
-            if item is None:
-                continue
-            values, source, body, body_line = reader.read_markdown(path, AFFAIRS, "村务公开事项")
-            if values is None:
-                continue
-            if not period_matches(reader, values, source, quarter.name, f"所在文件夹 {quarter.name}"):
-                continue
-            result.append(AffairsItem(village=village, slug=item, source=source, body=body, body_line=body_line, **values))
+        where = f"所在文件夹 {quarter.name}"
+        result += markdown_items(
+            reader, quarter_path, village, AFFAIRS, "村务公开事项", AffairsItem,
+            keep=lambda values, source, name=quarter.name, where=where: period_matches(reader, values, source, name, where),
+        )
     return result
 
 
@@ -78,12 +70,6 @@ def _due(item: AffairsItem, profile: Profile) -> dt.date:
     return dt.date(year, month, profile.quarterly_deadline)
 
 
-def _texts(item: AffairsItem):
-    yield ("title",), item.title
-    yield ("line", item.body_line), item.body
-    yield from table_texts(item.tables)
-
-
 KIND = Kind(
     name="affairs",
     model=AffairsItem,
@@ -93,7 +79,7 @@ KIND = Kind(
     source_dir=lambda item: f"{item.village}/affairs/{item.period}",
     markdown=markdown_body,
     title=titled,
-    texts=_texts,
+    texts=tabled_texts,
     coded=True,
     due=_due,
     bulk={"tables": (), "body": ""},

@@ -10,10 +10,10 @@ from typing import ClassVar
 
 from .. import schema as s
 from ..model import Disclosure
-from ..reading import Reader, entries, markdown_slug, skip_or_unsafe
+from ..reading import Reader
 from . import major_rules
 from .base import Kind
-from .shared import COMMON, markdown_body, titled
+from .shared import COMMON, markdown_body, markdown_items, titled
 
 
 @dataclass(frozen=True)
@@ -97,18 +97,7 @@ MAJOR = {
 
 def load(reader: Reader, folder: Path, village: str) -> list[MajorMatter]:
     """The matters of one village's `major/` folder: one `<slug>.md` per matter."""
-    result = []
-    for dirent in entries(folder):
-        path = folder / dirent.name
-        if skip_or_unsafe(reader, path, dirent):
-            continue
-        slug = markdown_slug(reader, path, dirent)
-        if slug is None:
-            continue
-        values, source, body, body_line = reader.read_markdown(path, MAJOR, "重大事项")
-        if values is not None:
-            result.append(MajorMatter(village=village, slug=slug, source=source, body=body, body_line=body_line, **values))
-    return result
+    return markdown_items(reader, folder, village, MAJOR, "重大事项", MajorMatter)
 
 
 def _texts(matter: MajorMatter):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
 from .. import schema as s
 from ..model import Correction, Disclosure, Review, Table, Village
+from ..reading import Reader, entries, markdown_slug, skip_or_unsafe
 
 review = s.record(
     Review,
@@ -58,6 +60,33 @@ def table_texts(tables: tuple[Table, ...]):
         for r, row in enumerate(each.rows):
             for c, cell in enumerate(row):
                 yield ("tables", t, "rows", r, c), str(cell)
+
+
+def markdown_items(
+    reader: Reader, folder: Path, village: str, spec: dict, what: str, model: type,
+    keep: Callable[[dict, Any], bool] = lambda values, source: True,
+) -> list:
+    """A folder of `<slug>.md` files, one item each (major matters, standing items, a quarter of
+    affairs); `keep` may refuse a file that loaded (reporting why), e.g. for a wrong period."""
+    result = []
+    for dirent in entries(folder):
+        path = folder / dirent.name
+        if skip_or_unsafe(reader, path, dirent):
+            continue
+        slug = markdown_slug(reader, path, dirent)
+        if slug is None:
+            continue
+        values, source, body, body_line = reader.read_markdown(path, spec, what)
+        if values is not None and keep(values, source):
+            result.append(model(village=village, slug=slug, source=source, body=body, body_line=body_line, **values))
+    return result
+
+
+def tabled_texts(item: Disclosure):
+    """The poster texts of an item with a title, a Markdown body and §6 tables (affairs, standing)."""
+    yield ("title",), item.title
+    yield ("line", item.body_line), item.body
+    yield from table_texts(item.tables)
 
 
 def titled(item: Disclosure, _strings: dict[str, str]) -> str:

@@ -14,9 +14,9 @@ from typing import ClassVar
 from .. import schema as s
 from ..model import Disclosure, Site, Table, Village
 from ..problems import Problem, error
-from ..reading import Reader, entries, markdown_slug, skip_or_unsafe
+from ..reading import Reader
 from .base import Kind
-from .shared import COMMON, markdown_body, table, table_texts, titled
+from .shared import COMMON, markdown_body, markdown_items, table, tabled_texts, titled
 
 CADENCE = "standing"
 
@@ -42,18 +42,7 @@ STANDING = {
 
 def load(reader: Reader, folder: Path, village: str) -> list[StandingItem]:
     """The items of one village's `standing/` folder: one `<slug>.md` per item."""
-    result = []
-    for dirent in entries(folder):
-        path = folder / dirent.name
-        if skip_or_unsafe(reader, path, dirent):
-            continue
-        slug = markdown_slug(reader, path, dirent)
-        if slug is None:
-            continue
-        values, source, body, body_line = reader.read_markdown(path, STANDING, "长期公开事项")
-        if values is not None:
-            result.append(StandingItem(village=village, slug=slug, source=source, body=body, body_line=body_line, **values))
-    return result
+    return markdown_items(reader, folder, village, STANDING, "长期公开事项", StandingItem)
 
 
 def check_cadence(site: Site, _village: Village, items: tuple[StandingItem, ...]) -> list[Problem]:
@@ -76,12 +65,6 @@ def check_cadence(site: Site, _village: Village, items: tuple[StandingItem, ...]
     return problems
 
 
-def _texts(item: StandingItem):
-    yield ("title",), item.title
-    yield ("line", item.body_line), item.body
-    yield from table_texts(item.tables)
-
-
 KIND = Kind(
     name="standing",
     model=StandingItem,
@@ -91,7 +74,7 @@ KIND = Kind(
     source_dir=lambda item: f"{item.village}/standing",
     markdown=markdown_body,
     title=titled,
-    texts=_texts,
+    texts=tabled_texts,
     coded=True,
     rules=(check_cadence,),
     bulk={"tables": (), "body": ""},
