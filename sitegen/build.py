@@ -9,13 +9,14 @@ upload nothing for them; when no input changed at all, nothing is rendered or wr
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from . import ledger, urls
+from . import clock, ledger, urls
 from .blobs import Blob, Blobs, Tampered
 from .executors import run_dask, run_local
 from .loader import load_root
@@ -51,6 +52,7 @@ def build(
     jobs: int | None = None,
     executor: str | None = None,
     record_urls: bool = True,
+    as_of: dt.date | None = None,
 ) -> BuildResult:
     """Build the site from `content` into `output`. On any error, `output` is not touched.
 
@@ -60,7 +62,8 @@ def build(
     `posters=False` skips the PDFs (posters, signs, board packs). Rendered PDFs and the build
     state are kept in `cache_dir` (default `$SITEGEN_CACHE` or `.sitegen-cache`), which is safe
     to delete. `jobs` worker processes render villages (default: one per core); with
-    `executor="dask://HOST:PORT"` a Dask cluster renders them instead.
+    `executor="dask://HOST:PORT"` a Dask cluster renders them instead. `as_of` is the build's
+    date (default: today in China): the same content and date give the same bytes.
     """
     content, output = Path(content), Path(output)
     if output.is_symlink():  # `public -> /srv/www/site`: the site is replaced there, the link stays
@@ -77,7 +80,7 @@ def build(
             problems = check_marker(output)
             if problems:
                 return BuildResult(tuple(problems))
-            return _build(content, output, theme_dir, posters, cache_dir, jobs, executor, record_urls)
+            return _build(content, output, theme_dir, posters, cache_dir, jobs, executor, record_urls, as_of or clock.today())
     except OutputError as exc:
         return BuildResult((exc.problem,))
 
@@ -91,6 +94,7 @@ def _build(
     jobs: int | None,
     executor: str | None,
     record_urls: bool,
+    as_of: dt.date,
 ) -> BuildResult:
     """The build itself, holding the output's lock."""
     cache = Path(cache_dir or os.environ.get("SITEGEN_CACHE") or ".sitegen-cache")
@@ -98,7 +102,7 @@ def _build(
     previous = load_state(cache, output)
     inputs = snapshot(
         [content, theme_dir, PACKAGE],
-        {"posters": posters},  # no output depends on SOURCE_DATE_EPOCH: every date comes from content
+        {"posters": posters, "as_of": as_of.isoformat()},  # no output depends on SOURCE_DATE_EPOCH or the clock, only on as_of
         previous.stats if previous else None,
         skip=frozenset({(content / ledger.LEDGER).as_posix()}),  # read by the URL check alone, written by the build
     )
@@ -110,7 +114,7 @@ def _build(
     if intact and previous.inputs == fingerprint():
         return BuildResult(previous.warnings, len(previous.outputs), 0)
     templates = inputs.digests_under((theme_dir / "templates").as_posix())
-    produced = produce(content, theme_dir, posters, cache, Reuse(inputs, previous if intact else None, templates), jobs, executor)
+    produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, previous if intact else None, templates), jobs, executor)
     if has_errors(produced.problems):
         return BuildResult(tuple(produced.problems))
     blobs, kept = Blobs(cache), previous.outputs if intact else {}
@@ -118,7 +122,7 @@ def _build(
         try:
             written, changed = publish(output, produced.files, blobs, kept)
         except Tampered:  # a cached file changed after it was checked: render everything, trust nothing
-            produced = produce(content, theme_dir, posters, cache, Reuse(inputs, None, templates, trusted=False), jobs, executor)
+            produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, None, templates, trusted=False), jobs, executor)
             if has_errors(produced.problems):
                 return BuildResult(tuple(produced.problems))
             written, changed = publish(output, produced.files, blobs, kept)
@@ -167,6 +171,7 @@ def produce(
     theme_dir: Path,
     posters: bool,
     cache: Path,
+    as_of: dt.date,
     reuse: Reuse,
     jobs: int | None = None,
     executor: str | None = None,
@@ -179,9 +184,9 @@ def produce(
     is not even loaded; in one that did, only the pages whose inputs changed are rendered. The
     township index and sitemap are made from the villages' listings.
     """
-    root, slugs, problems = load_root(content)
+    root, slugs, problems = load_root(content, as_of)
     if root is None:
-        return Produced({}, check_content(content)[1])
+        return Produced({}, check_content(content, as_of)[1])
     blobs = Blobs(cache)
     # page templates: each page records those it used
     base, keys = reuse.inputs.village_keys(content, slugs, skip=(theme_dir / "templates").as_posix())
@@ -197,7 +202,7 @@ def produce(
     todo = [slug for slug in slugs if slug not in outputs]
     folders = (str(content.resolve()), str(theme_dir.resolve()), str(cache.resolve()))
     tasks = [
-        VillageTask(folders[0], slug, folders[1], posters, folders[2], str(content), base, reuse.templates, previous.get(slug))
+        VillageTask(folders[0], slug, folders[1], posters, folders[2], as_of.isoformat(), str(content), base, reuse.templates, previous.get(slug))
         for slug in todo
     ]
     if executor and tasks:

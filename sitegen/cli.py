@@ -30,10 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--preview", action="store_true", help="预览：不把新网址记入 published-urls.txt")
     build.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认每个处理器核心一个）")
     build.add_argument("--executor", help="在 Dask 集群上生成，如 dask://10.0.0.5:8786（各节点须装有 sitegen 并能访问相同路径）")
+    _as_of(build)
 
     check = commands.add_parser("check", help="只检查内容，不生成")
     check.add_argument("content", nargs="?", default="content", help="内容文件夹（默认 content）")
     check.add_argument("--format", choices=("text", "json"), default="text", help="问题的输出格式")
+    _as_of(check)
 
     privacy = commands.add_parser("privacy", help="检查文件中是否有身份证号、手机号、银行卡号（供 pre-commit 使用）")
     privacy.add_argument("files", nargs="*", type=Path, help="要检查的文件或文件夹（文件夹里的文件逐个检查，包括文件名）")
@@ -73,6 +75,19 @@ def _parser() -> argparse.ArgumentParser:
     import_finance.add_argument("file", type=Path, metavar="FILE", help="导出的 .xlsx 或 .csv 文件")
     import_finance.add_argument("--period", type=_month, help="月份 YYYY-MM（默认按表中日期）")
     return parser
+
+
+def _as_of(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="按哪一天计算应公开、逾期（默认今天，北京时间）")
+
+
+def _date(text: str):
+    from . import clock
+
+    try:
+        return clock.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _village_command(commands, name: str, help: str) -> argparse.ArgumentParser:
@@ -123,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             from .rules import check_content
 
-            site, problems = check_content(args.content)
+            site, problems = check_content(args.content, args.as_of)
             _report(problems, args.format)
             if args.format == "text" and site is not None and not has_errors(problems):
                 print(check_passed(site, problems), end="", file=sys.stderr)
@@ -131,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from .build import build
 
-            result = build(args.content, args.output, args.theme, posters=not args.no_posters, jobs=args.jobs, executor=args.executor, record_urls=not args.preview)
+            result = build(args.content, args.output, args.theme, posters=not args.no_posters, jobs=args.jobs, executor=args.executor, record_urls=not args.preview, as_of=args.as_of)
             _report(result.problems, args.format)
             if not result.ok:
                 print("生成失败，原有网站未改动。", file=sys.stderr)
@@ -175,15 +190,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _scaffold(args: argparse.Namespace) -> int:
     """`new` and `import`: a refusal (the file exists, is reviewed, the village is unknown) is exit 1."""
-    import datetime as dt
-
-    from . import new
-    from .init import CHINA
+    from . import clock, new
 
     try:
         if args.command == "import":
             return _imported(args)
-        path = args.make(new, args, dt.datetime.now(CHINA).date())  # set by the `new` subcommand
+        path = args.make(new, args, clock.today())  # set by the `new` subcommand
     except new.NewError as exc:
         print(f"sitegen: {exc}", file=sys.stderr)
         return 1

@@ -12,12 +12,11 @@ import re
 import shutil
 from pathlib import Path
 
-from . import scaffold
+from . import clock, scaffold
 from .oserrors import reason
 
 MONTH = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])")
 CI_FILES = {"github": (".github/workflows/publish.yml", "github.yml"), "gitlab": (".gitlab-ci.yml", "gitlab-ci.yml")}
-CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
 class InitError(Exception):
@@ -49,7 +48,7 @@ def init(directory: Path, ci: str = "github", village: str = "village1", period:
     directory = Path(directory)
     if directory.is_symlink() or directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise InitError(f"{directory} 已存在且不是空文件夹：为了不覆盖任何文件，请换一个新的文件夹名")
-    files = repository_files(ci, village, period or previous_month(dt.datetime.now(CHINA).date()))
+    files = repository_files(ci, village, period or previous_month(clock.today()))
     staging = directory.parent / f".{directory.name}.sitegen-init-{os.getpid()}"
     try:
         for relative, text in files.items():

@@ -7,12 +7,13 @@ slugs are ASCII; nothing may lead outside the content folder.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import re
 from pathlib import Path
 from typing import Any
 
-from . import attachments
+from . import attachments, clock
 from . import schema as s
 from .kinds import BY_NAME, KINDS
 from .model import Contact, Profile, Site, SiteConfig, Supervisors, Village, Withdrawal
@@ -88,13 +89,13 @@ SITE = {
 # --- files ------------------------------------------------------------------------------
 
 
-def load_site(content: str | Path) -> tuple[Site | None, list[Problem]]:
+def load_site(content: str | Path, as_of: dt.date | None = None) -> tuple[Site | None, list[Problem]]:
     """Load a whole content folder: the site and all problems.
 
     Files with problems are left out of the site, so rules can still check the rest and
     a clerk sees everything at once; the site is None only when site.yaml is unusable.
     """
-    site, slugs, problems = load_root(content)
+    site, slugs, problems = load_root(content, as_of)
     villages = []
     for slug in slugs:
         village, village_problems = load_village(content, slug)
@@ -112,8 +113,9 @@ def _loader(content: str | Path, problems: list[Problem], shown: str | None = No
     return Reader(Path(content).resolve(), "" if display_root == "." else display_root, problems)
 
 
-def load_root(content: str | Path) -> tuple[Site | None, list[str], list[Problem]]:
-    """site.yaml, the profile and the village folders to load (a site without villages yet).
+def load_root(content: str | Path, as_of: dt.date | None = None) -> tuple[Site | None, list[str], list[Problem]]:
+    """site.yaml, the profile and the village folders to load (a site without villages yet),
+    as of `as_of` (default: today in China).
 
     Villages are independent of each other, so a build can load them in parallel.
     """
@@ -147,7 +149,7 @@ def load_root(content: str | Path) -> tuple[Site | None, list[str], list[Problem
     poster = config_values.pop("poster")
     config = SiteConfig(poster_size=poster["size"], **config_values)
     profile = _load_profile(reader, config.profile)
-    return Site(config=config, profile=profile, villages=()), slugs, problems
+    return Site(config=config, profile=profile, villages=(), as_of=as_of or clock.today()), slugs, problems
 
 
 def load_village(content: str | Path, slug: str, shown: str | None = None) -> tuple[Village | None, list[Problem]]:

@@ -205,6 +205,7 @@ class Site:
     config: SiteConfig
     profile: Profile
     villages: tuple[Village, ...]
+    as_of: dt.date  # the build's date (`--as-of`, sitegen/clock.py): what is due, late or overdue
 
     def is_personal(self, disclosure: Disclosure) -> bool:
         """Items whose catalogue entry carries personal data stay out of sitemap and bulk data."""

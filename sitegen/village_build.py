@@ -37,6 +37,7 @@ class VillageTask:
     theme_dir: str
     posters: bool
     cache: str
+    as_of: str  # the build's date, YYYY-MM-DD
     shown: str | None = None
     base: str = ""  # fingerprint of every input outside the village folders but the page templates
     templates: dict[str, str] | None = None  # page template name → sha256, as the snapshot found them
@@ -98,7 +99,7 @@ def build_village(task: VillageTask) -> VillageOutput:
     templates and blob are as in `task.previous` is not rendered again."""
     content, slug, theme_dir, posters, cache = task.content, task.slug, task.theme_dir, task.posters, task.cache
     shown, base, templates, previous = task.shown, task.base, task.templates, task.previous
-    root, _, _ = load_root(content)  # two small files; the parent reports their problems
+    root, _, _ = load_root(content, dt.date.fromisoformat(task.as_of))  # two small files; the parent reports their problems
     village, problems = load_village(content, slug, shown)
     if root is None or village is None:
         return VillageOutput(tuple(problems))

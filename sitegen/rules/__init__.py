@@ -3,6 +3,7 @@ cross-kind rule modules, each with `check(site) -> list[Problem]`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from .. import ledger
@@ -28,9 +29,9 @@ def check_site(site: Site) -> list[Problem]:
     return problems
 
 
-def check_content(content: str | Path) -> tuple[Site | None, list[Problem]]:
-    """Load and validate a content folder: what `check` reports and what `build` refuses on."""
-    site, problems = load_site(content)
+def check_content(content: str | Path, as_of: dt.date | None = None) -> tuple[Site | None, list[Problem]]:
+    """Load and validate a content folder as of a date: what `check` reports and what `build` refuses on."""
+    site, problems = load_site(content, as_of)
     if site is not None:
         problems = problems + check_site(site)
     recorded, unreadable = ledger.read(Path(content))
