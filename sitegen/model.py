@@ -42,6 +42,18 @@ class Correction:
     reason: str
 
 
+@dataclass(frozen=True)
+class Question:
+    """A villager's question on an item and the reply (群众提问与答复, contract §14.3). The
+    asker is never named. Adding one, or its answer, is not a new version of the item."""
+
+    asked: dt.date
+    channel: str  # 民主日 / 扫码 / 电话 / 信箱 / 其他
+    question: str
+    answered: dt.date | None = None
+    answer: str | None = None
+
+
 @dataclass(frozen=True, kw_only=True)
 class Disclosure:
     """Fields common to every disclosure (contract §4)."""
@@ -53,6 +65,7 @@ class Disclosure:
     summary: str
     review: Review | None = None
     corrections: tuple[Correction, ...] = ()
+    questions: tuple[Question, ...] = ()  # §14.3; read and shown by sitegen/questions.py
     source: Source = field(compare=False, repr=False)
     # key paths of fields that could not be read (each already reported); they hold their default
     unreadable: frozenset[tuple] = field(default=frozenset(), compare=False, repr=False)
