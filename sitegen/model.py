@@ -65,7 +65,9 @@ class Disclosure:
     summary: str
     review: Review | None = None
     corrections: tuple[Correction, ...] = ()
-    questions: tuple[Question, ...] = ()  # §14.3; read and shown by sitegen/questions.py
+    # §14.3, read and shown by sitegen/questions.py; not part of what a version is (§12): adding a
+    # question or its answer is not a change, so the version record leaves `unversioned` fields out
+    questions: tuple[Question, ...] = field(default=(), metadata={"unversioned": True})
     source: Source = field(compare=False, repr=False)
     # key paths of fields that could not be read (each already reported); they hold their default
     unreadable: frozenset[tuple] = field(default=frozenset(), compare=False, repr=False)
@@ -173,6 +175,7 @@ class Profile:
     monthly_deadline: int = 15  # finance for a month is due by this day of the next month
     quarterly_deadline: int = 20  # quarterly items by this day of the quarter's next month
     reviewers: tuple[str, ...] = ()  # permitted besides each village's supervisors (e.g. 镇经管站 李明)
+    reply_days: int = 10  # a question unanswered for longer is reply-overdue (§14.3)
 
     def item(self, code: str) -> CatalogueItem | None:
         return next((i for i in self.items if i.code == code), None)

@@ -26,6 +26,13 @@ def _vote(ctx: s.Ctx, value: Any, keys: tuple) -> Any:
     return None if value in (None, "none") else s.choice(*VOTE_RULES)(ctx, value, keys)
 
 
+def _reply_days(ctx: s.Ctx, value: Any, keys: tuple) -> Any:
+    """Days a question may wait for its answer (§14.3): a whole number from 1 on."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return ctx.fail(keys, "schema", f"{s.describe(keys)} 应为答复期限的天数（1 或更大的整数，如 10），实际为{s._shown(value)}")
+    return value
+
+
 ITEM_FIELDS = {
     "code": s.req(_CODE),
     "name": s.opt(s.text),
@@ -48,6 +55,7 @@ PROFILE = {
     "procedure": s.opt(s.list_of(s.record(ProcedureStep, STEP_FIELDS, "程序步骤 procedure"), allow_empty=False)),
     "deadlines": s.opt(lambda c, v, k: s.fields(c, v, k, DEADLINE_FIELDS, "deadlines"), {}),
     "reviewers": s.opt(s.names),
+    "reply_days": s.opt(_reply_days),
 }
 
 
@@ -88,6 +96,7 @@ def apply(base: Profile, values: dict, ctx: s.Ctx) -> Profile:
         monthly_deadline=_first(deadlines.get("monthly"), base.monthly_deadline),
         quarterly_deadline=_first(deadlines.get("quarterly"), base.quarterly_deadline),
         reviewers=tuple(values["reviewers"]) if values["reviewers"] is not None else base.reviewers,
+        reply_days=_first(values["reply_days"], base.reply_days),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from .. import schema as s
+from .. import questions, schema as s
 from ..model import Correction, Disclosure, Review, Table, Village
 from ..reading import Reader, entries, markdown_slug, skip_or_unsafe
 
@@ -22,6 +22,7 @@ COMMON = {
     "summary": s.req(s.text),
     "review": s.opt(review),
     "corrections": s.opt(s.list_of(correction), ()),
+    "questions": questions.FIELD,  # §14.3, sitegen/questions.py
 }
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Collection, Iterable
 from xml.sax.saxutils import escape, quoteattr
 
-from .. import urls
+from .. import questions, urls
 from ..kinds import KINDS, kind_of
 from ..kinds.shared import full_title as _with_village
 from ..model import Disclosure, Site, SiteConfig, Village
@@ -163,6 +163,7 @@ def village_data(site: Site, village: Village, strings: dict[str, str], printed:
         if urls.poster_path(d) in printed:
             entry["poster"] = urls.absolute(base, urls.poster_path(d))
         entry.update(kind_of(d).data_entry(d, path, base))
+        entry["questions"] = questions.data(d)
         items.append(entry)
     return _json({
         "village": village.name, "slug": village.slug, "committee": village.committee,

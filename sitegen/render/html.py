@@ -18,7 +18,7 @@ from markdown.treeprocessors import Treeprocessor
 import yaml
 from markupsafe import Markup
 
-from .. import attachments, links, urls
+from .. import attachments, links, questions, urls
 from ..kinds import KINDS, kind_of
 from ..model import Disclosure, Site, Village
 from ..money import format_money, uppercase_yuan
@@ -312,7 +312,7 @@ def plan_village(site: Site, theme: Theme, village: Village, links: dict[str, di
         Page(
             urls.village_path(village),
             "village.html",
-            {"village": village, "latest_by_kind": by_kind, "archive": archive},
+            {"village": village, "latest_by_kind": by_kind, "archive": archive, "questions": questions.latest(items)},
             updated=max((d.updated for d in items), default=None),
             contacts=contacts,
             sources=(village.source, *(d.source for d in items)),

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .. import ledger
+from .. import ledger, questions
 from ..loader import load_site
 from ..model import Site
 from ..problems import Problem, has_errors
 from ..kinds import KINDS
 from . import addresses, attachments, catalogue, glyphs, lawful, markup
 
-RULES: tuple = (lawful.check, catalogue.check, markup.check, glyphs.check, attachments.check)  # cross-kind
+RULES: tuple = (lawful.check, catalogue.check, markup.check, glyphs.check, attachments.check, questions.check)  # cross-kind
 
 
 def check_site(site: Site) -> list[Problem]:

@@ -14,7 +14,7 @@ from ..kinds import kind_of
 from ..kinds.base import Where
 from ..model import Disclosure, Site, Village
 from ..problems import Problem, error, warning
-from .. import fonts
+from .. import fonts, questions
 from ..source import Source
 from ..text import line_col
 
@@ -80,6 +80,7 @@ def _item_texts(item: Disclosure) -> Iterator[tuple[Where, str]]:
         yield ("review", "opinion"), item.review.opinion or ""
     for index, correction in enumerate(item.corrections):
         yield ("corrections", index, "reason"), correction.reason
+    yield from questions.texts(item)
     yield from kind_of(item).texts(item)
 
 
