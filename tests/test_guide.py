@@ -76,7 +76,8 @@ JOURNAL = """\
 ROAD = "dongtan/major/2026-road.md"
 CANAL = "xiwang/major/2026-canal.md"
 DIBAO = "dongtan/affairs/2026-Q3/dibao.md"
-CHECK = ("check", "content")
+AS_OF = "2026-12-08"  # the example's date: every check passes it, so no sample depends on the calendar (§13)
+CHECK = ("check", "content", "--as-of", AS_OF)
 
 # name -> (edits applied to a copy of content/, command line)
 SCENARIOS: dict[str, tuple[tuple[Edit, ...], tuple[str, ...]]] = {
@@ -125,6 +126,8 @@ SCENARIOS: dict[str, tuple[tuple[Edit, ...], tuple[str, ...]]] = {
     "affairs-no-until": ((replace(DIBAO, "posted_until: 2026-10-16\n", ""),), CHECK),
     "affairs-short-row": ((replace(DIBAO, "[张桂芝, 第一组, 2, 980.00]", "[张桂芝, 2, 980.00]"),), CHECK),
     "affairs-wrong-quarter": ((replace(DIBAO, "period: 2026-Q3", "period: 2026-Q4"),), CHECK),
+    "question-date": ((replace("dongtan/finance/2026-10.yaml", "answered: 2026-11-12", "answered: 2026-11-02"),), CHECK),
+    "reply-overdue": ((), ("check", "content", "--as-of", "2026-12-09")),  # the pond question, asked 2026-11-28
 }
 SCENARIOS["quorum-short"] = SCENARIOS["quorum"]  # section 4 lists it among the real examples, section 11 explains it
 
