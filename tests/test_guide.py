@@ -7,6 +7,7 @@ example `content/`), runs the real CLI and the block must equal the printed line
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Callable
 import pytest
 
 from conftest import ROOT
+from sitegen import clock
 from sitegen.cli import main
 from sitegen.profile import baseline
 
@@ -153,6 +155,7 @@ def test_the_guide_shows_what_sitegen_prints(name, guide_samples, tmp_path, monk
     for edit in edits:
         edit(tmp_path / "content")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(clock, "today", lambda: dt.date.fromisoformat(AS_OF))  # `new` and `import` check as of today
     capsys.readouterr()
     main(list(argv))
     captured = capsys.readouterr()

@@ -83,7 +83,7 @@ def test_an_unanswered_question_on_a_markdown_item_shows_pending_since_it_was_as
     section = soup(site[1] / "dongtan/affairs/2026-Q3/dibao/index.html").find("section", id="questions")
     (entry,) = section.find_all("li")
     assert _text(entry.find(class_="q")) == "问：低保名单多久复核一次？"
-    assert _text(entry.find(class_="a")) == "待答复自2026年11月10日提问起待答复"
+    assert _text(entry.find(class_="a")) == "待答复自2026年11月10日起"
 
 
 def test_an_item_without_questions_has_no_questions_section(site):
