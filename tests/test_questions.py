@@ -287,3 +287,12 @@ questions:
         (FINANCE_PATH, 27, 19, "privacy-phone"),  # in the raw text
         (FINANCE_PATH, 29, 13, "privacy-id"),  # only in the loaded value (YAML escapes): at the value
     ]
+
+
+def test_a_character_the_poster_font_lacks_in_an_answer_is_a_located_glyph_error(tmp_path):
+    rare = ANSWERED.replace("新装了南街路灯12盏。", "由王𪚥负责维修。")
+    root = write_tree(tmp_path / "content", with_questions(finance=rare))
+    _, problems = check_content(root, AS_OF)
+    assert [(p.path.removeprefix(f"{root}/"), p.line, p.col) for p in problems if p.code == "glyph-missing"] == [
+        (FINANCE_PATH, 29, 15),
+    ]
