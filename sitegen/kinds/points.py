@@ -139,15 +139,15 @@ def points(ctx: s.Ctx, value: Any, keys: tuple) -> Any:
         return ctx.fail(keys, "schema", f"{what} 应为积分（整数，扣分写负数，如 5 或 -10）")
     if isinstance(value, int):
         if abs(value) >= _LIMIT:
-            return ctx.fail(keys, "amount-format", f"{what} 的积分太大：最多 {MAX_INTEGER_DIGITS} 位数字")
+            return ctx.fail(keys, "amount-format", f"{what} 太大：积分最多 {MAX_INTEGER_DIGITS} 位数字")
         return value
     if not isinstance(value, str):  # a Decimal: 1.5, 5.0
-        return ctx.fail(keys, "amount-format", f"{what} 的积分应为整数，不能有小数点，实际为“{value}”")
+        return ctx.fail(keys, "amount-format", f"{what} 应为整数积分，不能有小数点，实际为“{value}”")
     issue = number_issue(value)
     if issue is None and re.fullmatch(r"\s*[-+]?\d+\s*", value):
         issue = "积分直接写数字，不要加引号"
     if issue is not None:
-        return ctx.fail(keys, "amount-format", f"{what} 的积分写法不对：{issue}，实际为“{value}”")
+        return ctx.fail(keys, "amount-format", f"{what} 应为整数积分：{issue}，实际为“{value}”")
     return ctx.fail(keys, "schema", f"{what} 应为积分（整数，扣分写负数，如 5 或 -10），实际为“{value}”")
 
 

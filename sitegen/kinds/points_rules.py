@@ -12,7 +12,6 @@ Choices where the contract is silent (docs/content-format.md says them too):
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING
 
 from ..model import Site, Village
@@ -69,10 +68,8 @@ def _changes(quarter: PointsQuarter) -> list[Problem]:
                 continue
             rule = quarter.rule(change.rule)
             if rule is None:
-                close = difflib.get_close_matches(change.rule, known, n=1, cutoff=0.3)
-                hint = f"，是不是 {close[0]}？" if close else ""
                 problems.append(_at(quarter, "households", h, "changes", c, "rule", code="points-rule",
-                                    message=f"{where}的细则代码 {change.rule} 不在本季度的 rules 中（{'、'.join(known)}）{hint}"))
+                                    message=f"{where}的细则代码 {change.rule} 不在本季度的 rules 中（有：{'、'.join(known)}）"))
             elif change.points != rule.points:
                 problems.append(_at(quarter, "households", h, "changes", c, "points", code="points-rule",
                                     message=f"{where}记 {_signed(change.points)} 分，而细则 {rule.code}（{rule.text}）是 {_signed(rule.points)} 分；"
