@@ -258,10 +258,10 @@ def test_datapackage_describes_the_csv_by_the_frictionless_specs(built, source):
     assert len(set(vouchers)) == len(vouchers)
 
 
-@pytest.mark.parametrize("village", sorted({i.village for i in ITEMS}))
 DATA_FILES = {"finance": "statement.csv", "points": "ranking.csv"}  # the kinds with a CSV beside their page
 
 
+@pytest.mark.parametrize("village", sorted({i.village for i in ITEMS}))
 def test_data_json_lists_the_villages_public_items(built, village):
     data = json.loads((built / village / "data.json").read_text("utf-8"))
     assert data["slug"] == village and data["url"] == BASE + village + "/"

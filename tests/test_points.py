@@ -316,3 +316,27 @@ def test_new_points_without_a_previous_quarter_writes_an_example_to_replace(tmp_
     loaded = yaml.safe_load((tmp_path / "content/dongtan/points/2026-Q1.yaml").read_text("utf-8"))
     assert loaded["period"] == "2026-Q1" and loaded["posted"].isoformat() == "2026-04-10"
     assert len(loaded["rules"]) == 1 and len(loaded["households"]) == 1
+
+
+def _many(count: int) -> str:
+    """A first quarter of `count` households with distinct balances (rank i has 1000 - i)."""
+    rows = "".join(f"  - {{household: 户{i:03d}, group: 第一组, points: {1000 - i}}}\n" for i in range(1, count + 1))
+    return SMALL.split("households:\n")[0] + "households:\n" + rows
+
+
+def test_a_long_ranking_prints_a_sheet_at_a_time_each_down_its_left_half_then_its_right(tmp_path):
+    """60 households: the first sheet has 1-26 beside 27-52, the next 53-56 beside 57-60, so no
+    sheet ever shows ranks that continue on another sheet's other half."""
+    root = write_tree(tmp_path / "content", {**files(), "dongtan/points/2026-Q3.yaml": _many(60)})
+    result = build(root, tmp_path / "out")
+    assert result.ok, [str(p) for p in result.problems]
+    poster = tmp_path / "out/dongtan/points/2026-Q3/poster.pdf"
+
+    def page(number: int) -> list[int]:
+        text = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-layout", "-enc", "UTF-8", str(poster), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        return [int(n) for n in re.findall(r"户(\d{3})", text)]
+
+    first, second = page(1), page(2)
+    assert sorted(first) == list(range(1, 53)) and sorted(second) == list(range(53, 61))
+    assert first[:2] == [1, 27] and second[:2] == [53, 57], "each printed line: a left-half household, then its right-half one"

@@ -22,6 +22,10 @@ from .base import Kind
 from .shared import COMMON, quarter_due
 
 TOP_ON_HOME = 5  # households the village home shows of the latest quarter
+# The poster's ranking: in two halves side by side past ONE_COLUMN households, a page's worth at a
+# time, so a reader goes down the left half, then the right, on each sheet (rows of an A4 sheet at
+# 13 pt: the first has the head and summary, the next ones only the ranking and the rules).
+ONE_COLUMN, FIRST_SHEET_ROWS, SHEET_ROWS = 12, 26, 38
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,21 @@ class PointsQuarter(Disclosure):
         return next((r for r in self.rules if r.code == code), None)
 
 
+def poster_blocks(quarter: PointsQuarter) -> tuple[tuple[tuple[Ranked, Ranked | None], ...], ...]:
+    """The poster's ranking as blocks of rows (left, right), one block per sheet; with few
+    households one block whose rows have no right half."""
+    ranking = quarter.ranking
+    if len(ranking) <= ONE_COLUMN:
+        return ((tuple((r, None) for r in ranking)),) if ranking else ()
+    blocks, start, rows = [], 0, FIRST_SHEET_ROWS
+    while start < len(ranking):
+        chunk = ranking[start : start + 2 * rows]
+        half = (len(chunk) + 1) // 2
+        blocks.append(tuple((chunk[i], chunk[half + i] if half + i < len(chunk) else None) for i in range(half)))
+        start, rows = start + len(chunk), SHEET_ROWS
+    return tuple(blocks)
+
+
 # --- schema and files ---------------------------------------------------------------------
 
 _LIMIT = 10**MAX_INTEGER_DIGITS
@@ -224,6 +243,7 @@ KIND = Kind(
     rules=(points_rules.check,),
     bulk={"rules": (), "households": ()},
     home="_points_home.html",
+    poster_context=lambda quarter: {"blocks": poster_blocks(quarter), "paired": len(quarter.households) > ONE_COLUMN},
     files=points_data.files,
     data_entry=points_data.data_entry,
     page_links=points_data.page_links,
