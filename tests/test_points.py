@@ -340,3 +340,14 @@ def test_a_long_ranking_prints_a_sheet_at_a_time_each_down_its_left_half_then_it
     first, second = page(1), page(2)
     assert sorted(first) == list(range(1, 53)) and sorted(second) == list(range(53, 61))
     assert first[:2] == [1, 27] and second[:2] == [53, 57], "each printed line: a left-half household, then its right-half one"
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [SMALL.split("households:")[0] + "households: 王某某\n",
+     SMALL.replace("rules:\n  - {code: A1, text: 参加村内义务劳动, points: 5}\n  - {code: C1, text: 乱堆乱放经劝阻不改, points: -10}\n", "")],
+    ids=["households-not-a-list", "rules-missing"],
+)
+def test_an_unreadable_list_is_one_schema_error_and_the_other_rules_still_run(tmp_path, broken):
+    shown, _ = _problems(tmp_path, {"dongtan/points/2026-Q3.yaml": broken, "dongtan/points/2026-Q4.yaml": NEXT})
+    assert [code for *_, code in shown] == ["schema"]

@@ -203,7 +203,9 @@ def load(reader: Reader, folder: Path, village: str) -> list[PointsQuarter]:
         values, source = reader.read_yaml(path, POINTS, "积分制公开", partial=True)
         if values is None or not period_matches(reader, values, source, dirent.name[:-5], f"文件名 {dirent.name}"):
             continue
-        result.append(PointsQuarter(village=village, source=source, **values))
+        # a required list that could not be read (reported) holds None: the rules see none
+        lists = {key: values[key] or () for key in ("rules", "households")}
+        result.append(PointsQuarter(village=village, source=source, **{**values, **lists}))
     return result
 
 
