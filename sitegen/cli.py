@@ -57,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--period", type=_month, help="第一份财务公开的月份 YYYY-MM（默认上个月）")
 
     new = commands.add_parser("new", help="为一个村新建下一份公开文件（已有同名文件时不覆盖）")
-    kinds = new.add_subparsers(dest="kind", required=True, metavar="{finance,affairs,major}")
+    kinds = new.add_subparsers(dest="kind", required=True, metavar="{finance,affairs,major,points}")
     new_finance = _village_command(kinds, "finance", "某月的财务收支公开，期初余额取上月的期末余额")
     new_finance.add_argument("month", type=_month, metavar="YYYY-MM", help="月份，如 2026-11")
     new_finance.set_defaults(make=lambda new, a, today: new.new_finance(a.content, a.village, a.month))
@@ -65,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     new_affairs.add_argument("quarter", type=_quarter, metavar="YYYY-Qn", help="季度，如 2026-Q3")
     new_affairs.add_argument("item", metavar="ITEM", help="目录中的事项代码，如 dibao、subsidy")
     new_affairs.set_defaults(make=lambda new, a, today: new.new_affairs(a.content, a.village, a.quarter, a.item))
+    new_points = _village_command(kinds, "points", "某季度的积分制公示，细则和各户积分取上季度的")
+    new_points.add_argument("quarter", type=_quarter, metavar="YYYY-Qn", help="季度，如 2026-Q4")
+    new_points.set_defaults(make=lambda new, a, today: new.new_points(a.content, a.village, a.quarter))
     new_major = _village_command(kinds, "major", "一件重大事项（四议两公开）")
     new_major.add_argument("name", metavar="SLUG", help="文件名，小写字母、数字和连字符，如 2026-road")
     new_major.set_defaults(make=lambda new, a, today: new.new_major(a.content, a.village, a.name, today))

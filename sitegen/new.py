@@ -139,6 +139,22 @@ def new_affairs(content: Path, slug: str, period: str, code: str) -> Path:
     return path
 
 
+def new_points(content: Path, slug: str, period: str) -> Path:
+    """The quarter's points file: the previous quarter's rules and households, balances carried
+    and no changes yet, so it passes `check` once the clerk fills in summary and review."""
+    from .kinds.points import PointsQuarter
+    from .kinds.points_rules import previous_quarter
+
+    place = find_village(content, slug)
+    before = previous_quarter(period)
+    quarters = place.village.of(PointsQuarter.kind) if place.village else ()
+    previous = next((q for q in quarters if q.period == before and q.rules and q.households), None)
+    text = scaffold.points_quarter(period, previous)
+    path = place.folder / "points" / f"{period}.yaml"
+    write_new(path, text)
+    return path
+
+
 def new_major(content: Path, slug: str, name: str, today: dt.date) -> Path:
     if not SLUG.fullmatch(name):
         raise NewError(f"重大事项的文件名只能用小写字母、数字和连字符（如 2026-road），而不是 {name}")

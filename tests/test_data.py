@@ -71,6 +71,7 @@ def example_items() -> list[Item]:
         sources += [("affairs", p) for p in sorted(village_dir.glob("affairs/*/*.md"))]
         sources += [("major", p) for p in sorted(village_dir.glob("major/*.md"))]
         sources += [("standing", p) for p in sorted(village_dir.glob("standing/*.md"))]
+        sources += [("points", p) for p in sorted(village_dir.glob("points/*.yaml"))]
         for kind, source in sources:
             data = raw(source)
             if "review" not in data:
@@ -78,6 +79,8 @@ def example_items() -> list[Item]:
             if kind == "finance":
                 year, month = data["period"].split("-")
                 title, path = f"{int(year)}年{int(month)}月财务收支公开", f"{slug}/finance/{source.stem}/"
+            elif kind == "points":
+                title, path = f"{int(data['period'][:4])}年第{data['period'][-1]}季度积分公示", f"{slug}/points/{source.stem}/"
             elif kind == "affairs":
                 title, path = data["title"], f"{slug}/affairs/{source.parent.name}/{source.stem}/"
             else:  # major, standing: one file per item
@@ -255,6 +258,9 @@ def test_datapackage_describes_the_csv_by_the_frictionless_specs(built, source):
     assert len(set(vouchers)) == len(vouchers)
 
 
+DATA_FILES = {"finance": "statement.csv", "points": "ranking.csv"}  # the kinds with a CSV beside their page
+
+
 @pytest.mark.parametrize("village", sorted({i.village for i in ITEMS}))
 def test_data_json_lists_the_villages_public_items(built, village):
     data = json.loads((built / village / "data.json").read_text("utf-8"))
@@ -273,8 +279,8 @@ def test_data_json_lists_the_villages_public_items(built, village):
         page = soup(built / item.path / "index.html")
         assert page.select_one("code.version-id").get_text() == entry["version"]
         assert entry["poster"] == BASE + item.path + "poster.pdf" and (built / item.path / "poster.pdf").is_file()
-        if item.kind == "finance":
-            for key, name in (("csv", "statement.csv"), ("datapackage", "datapackage.json")):
+        if item.kind in DATA_FILES:
+            for key, name in (("csv", DATA_FILES[item.kind]), ("datapackage", "datapackage.json")):
                 assert entry[key] == BASE + item.path + name and (built / item.path / name).is_file()
         else:
             assert "csv" not in entry and "datapackage" not in entry

@@ -131,6 +131,11 @@ SCENARIOS: dict[str, tuple[tuple[Edit, ...], tuple[str, ...]]] = {
     "question-date": ((replace("dongtan/finance/2026-10.yaml", "answered: 2026-11-12", "answered: 2026-11-02"),), CHECK),
     "reply-overdue": ((), ("check", "content", "--as-of", "2026-12-09")),  # the pond question, asked 2026-11-28
 }
+POINTS = "dongtan/points/2026-Q3.yaml"
+SCENARIOS["points-chain"] = ((replace(POINTS, "group: 第一组\n    points: 102", "group: 第一组\n    points: 105"),), CHECK)
+SCENARIOS["points-rule"] = ((replace(POINTS, "rule: A3, points: 3, reason: 垃圾分类月度评比合格", "rule: A6, points: 3, reason: 垃圾分类月度评比合格"),), CHECK)
+SCENARIOS["points-decimal"] = ((replace(POINTS, "{code: A1, text: 参加村内义务劳动（清理沟渠、修补道路等）, points: 5}",
+                                        "{code: A1, text: 参加村内义务劳动（清理沟渠、修补道路等）, points: 2.5}"),), CHECK)
 SCENARIOS["quorum-short"] = SCENARIOS["quorum"]  # section 4 lists it among the real examples, section 11 explains it
 
 

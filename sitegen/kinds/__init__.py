@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from ..model import Disclosure
 from .base import Kind
-from . import affairs, finance, major, standing
+from . import affairs, finance, major, points, standing
 
-KINDS: tuple[Kind, ...] = (finance.KIND, affairs.KIND, major.KIND, standing.KIND)  # the order of a village's items
+KINDS: tuple[Kind, ...] = (finance.KIND, affairs.KIND, major.KIND, standing.KIND, points.KIND)  # the order of a village's items
 BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
 
 

@@ -12,7 +12,7 @@ from .. import schema as s
 from ..model import Disclosure, Profile, Table
 from ..reading import QUARTER, Reader, entries, period_matches, skip_or_unsafe
 from .base import Kind
-from .shared import COMMON, markdown_body, markdown_items, table, tabled_texts, titled
+from .shared import COMMON, markdown_body, markdown_items, quarter_due, table, tabled_texts, titled
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,11 +63,7 @@ def load(reader: Reader, folder: Path, village: str) -> list[AffairsItem]:
 
 
 def _due(item: AffairsItem, profile: Profile) -> dt.date:
-    """Due by the profile's day of the month after the quarter."""
-    year, month = item.year, item.quarter * 3 + 1
-    if month > 12:
-        year, month = year + 1, month - 12
-    return dt.date(year, month, profile.quarterly_deadline)
+    return quarter_due(item.year, item.quarter, profile)
 
 
 KIND = Kind(

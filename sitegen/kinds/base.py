@@ -63,6 +63,9 @@ class Kind:
     bulk: dict[str, Any] = field(default_factory=dict)  # fields emptied in the township's listings
     markdown_var: str = "body_html"  # the page template's name for the rendered Markdown
     poster_context: Callable[[Disclosure], dict[str, Any]] = _no_extra
+    # its section of the village home: a template given `items` (its newest published items,
+    # newest first); None: the list of those items
+    home: str | None = None
     # data exports: extra files of a published public item (by output path), its data.json fields
     # and its page's links to them
     files: Callable[..., dict[str, bytes]] = _no_files  # (site, village, item, page, title, strings)

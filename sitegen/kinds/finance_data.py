@@ -6,9 +6,7 @@ needs nothing of the registry.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,6 +15,7 @@ from .. import urls
 from ..model import Disclosure, Site, Village
 from ..money import format_money
 from ..sizes import size_label
+from .shared import csv_bytes, csv_inert
 
 if TYPE_CHECKING:
     from .finance import FinanceStatement
@@ -73,21 +72,14 @@ COLUMNS = (
 
 
 def statement_csv(statement: FinanceStatement, strings: dict[str, str]) -> bytes:
-    """UTF-8 with BOM (Excel on Windows reads BOM-less files as GBK), CRLF as RFC 4180 says;
-    amounts are exact decimals with two places, written from Decimal, never through a float."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(strings[c.label] for c in COLUMNS)
-    for direction, entries in ((INCOME, statement.income), (EXPENSE, statement.expense)):
-        for e in entries:
-            writer.writerow([direction, e.date.isoformat(), _inert(e.voucher), _inert(e.item), _inert(e.category), f"{e.amount:.2f}"])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _inert(text: str) -> str:
-    """Clerk's text that Excel would run as a formula (=, +, -, @ first) gets a leading ' (OWASP
-    CSV injection): the file is downloaded by the public and opened with a double-click."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Amounts are exact decimals with two places, written from Decimal, never through a float."""
+    header = [strings[c.label] for c in COLUMNS]
+    rows = [
+        [direction, e.date.isoformat(), csv_inert(e.voucher), csv_inert(e.item), csv_inert(e.category), f"{e.amount:.2f}"]
+        for direction, entries in ((INCOME, statement.income), (EXPENSE, statement.expense))
+        for e in entries
+    ]
+    return csv_bytes([header, *rows])
 
 
 def data_package(site: Site, village: Village, statement: FinanceStatement, page: str, title: str, table: bytes, strings: dict[str, str]) -> bytes:

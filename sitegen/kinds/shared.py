@@ -1,12 +1,15 @@
-"""What several kinds share: the §4 fields' schema, the §6 table schema, the full title."""
+"""What several kinds share: the §4 fields' schema, the §6 table schema, the full title, CSV files."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from .. import questions, schema as s
-from ..model import Correction, Disclosure, Review, Table, Village
+from ..model import Correction, Disclosure, Profile, Review, Table, Village
 from ..reading import Reader, entries, markdown_slug, skip_or_unsafe
 
 review = s.record(
@@ -103,3 +106,24 @@ def markdown_body(item: Disclosure) -> tuple[str, int]:
 def full_title(title: str, village: Village) -> str:
     """The title as the page's <title> shows it: the village name first unless the title has it."""
     return title if village.name in title else village.name + title
+
+
+def quarter_due(year: int, quarter: int, profile: Profile) -> dt.date:
+    """A quarterly item is due by the profile's day of the month after its quarter."""
+    month = quarter * 3 + 1
+    if month > 12:
+        year, month = year + 1, month - 12
+    return dt.date(year, month, profile.quarterly_deadline)
+
+
+def csv_bytes(rows: Iterable[Iterable[object]]) -> bytes:
+    """UTF-8 with BOM (Excel on Windows reads BOM-less files as GBK), CRLF as RFC 4180 says."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def csv_inert(text: str) -> str:
+    """Clerk's text that Excel would run as a formula (=, +, -, @ first) gets a leading ' (OWASP
+    CSV injection): the file is downloaded by the public and opened with a double-click."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

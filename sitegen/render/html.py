@@ -305,7 +305,7 @@ def plan_village(site: Site, theme: Theme, village: Village, links: dict[str, di
     items = village.disclosures
     header = dataclasses.replace(village, items=())
     contacts = village.contacts + site.config.contacts
-    by_kind = [(kind.name, [d for d in items if d.kind == kind.name][:6]) for kind in KINDS]
+    by_kind = [(kind.name, [d for d in items if d.kind == kind.name][:6], kind.home) for kind in KINDS]
     years = sorted({d.posted.year for d in items}, reverse=True)
     archive = [(year, [d for d in items if d.posted.year == year]) for year in years]
     pages = [

@@ -122,3 +122,36 @@ def finance_statement(
     if entries:  # the clerk's texts go in last, so an @WORD@ in a 摘要 is never taken for a mark
         text = text.replace("\0income", _entries(entries[0]) or " []").replace("\0expense", _entries(entries[1]) or " []")
     return text
+
+
+def points_quarter(period: str, previous=None) -> str:
+    """A quarter of the points system. With `previous` (the last quarter, loaded), its rules and
+    households with their balances carried and `changes: []`; else one example of each."""
+    year, quarter = int(period[:4]), int(period[-1])
+    posted = dt.date(year + quarter // 4, quarter % 4 * 3 + 1, 10)
+    if previous is None:
+        rules = "\n  - {code: A1, text: 参加村内义务劳动, points: 5}   # 待填写：按村里通过的积分细则改写"
+        households = "\n  - {household: 王某某, group: 第一组, points: 0}     # 待填写：每户一行"
+        rules_note, households_note = "第一次公示：请照村里的细则填写", "第一次公示：请逐户填写"
+    else:
+        rules = "".join(f"\n  - {{code: {yaml_text(r.code)}, text: {yaml_text(r.text)}, points: {r.points}}}" for r in previous.rules)
+        households = "".join(
+            f"\n  - household: {yaml_text(h.household)}\n    group: {yaml_text(h.group)}\n    points: {h.points}\n    changes: []"
+            for h in previous.households
+        )
+        rules_note = households_note = f"照抄上季度 {previous.period}"
+    first_rule = previous.rules[0] if previous is not None else None
+    text = render(
+        "points.yaml",
+        PERIOD=period,
+        POSTED=posted.isoformat(),
+        RULES_NOTE=rules_note,
+        HOUSEHOLDS_NOTE=households_note,
+        FIRST_DAY=dt.date(year, quarter * 3 - 2, 15).isoformat(),
+        FIRST_RULE=first_rule.code if first_rule else "A1",
+        FIRST_POINTS=str(first_rule.points) if first_rule else "5",
+        RULES="\0rules",
+        HOUSEHOLDS="\0households",
+    )
+    # the clerk's texts go in last, so an @WORD@ in a rule is never taken for a mark
+    return text.replace("\0rules", rules).replace("\0households", households)
