@@ -1,4 +1,5 @@
-"""Every link or image of an item that names a file must find it in the village's `files/` (contract §15).
+"""Every link or image of an item, and every file it lists (`photos:`), must find it in the
+village's `files/` (contract §15).
 
 A broken image on the web and a blank on the board are what a missing file costs, so a reference
 to a file that is not there is `file-missing`, and one that leads out of the village's `files/`
@@ -18,12 +19,13 @@ def check(site: Site) -> list[Problem]:
     problems: list[Problem] = []
     for village in site.villages:
         present = set(village.attachments)
-        for item in village.items:
-            text, first = kind_of(item).markdown(item)
-            if not text:
-                continue
+        for item in (*village.items, *village.records):
+            kind = kind_of(item)
+            text, first = kind.markdown(item)
             where = attachments.item_dir(item)
-            for ref in attachments.references(text, first, item.source.text):
+            written = attachments.references(text, first, item.source.text) if text else []
+            listed = [attachments.Reference(name, *item.source.at(keys)) for keys, name in kind.attached(item)]
+            for ref in (*written, *listed):
                 target = attachments.resolve(ref.href, where, village.slug)
                 if target is None:
                     continue
