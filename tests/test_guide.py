@@ -127,6 +127,12 @@ SCENARIOS: dict[str, tuple[tuple[Edit, ...], tuple[str, ...]]] = {
     "affairs-wrong-quarter": ((replace(DIBAO, "period: 2026-Q3", "period: 2026-Q4"),), CHECK),
 }
 SCENARIOS["quorum-short"] = SCENARIOS["quorum"]  # section 4 lists it among the real examples, section 11 explains it
+POSTING = "xiwang/postings/2026-11.yaml"
+SCENARIOS.update({  # section 15: board photos
+    "new-postings": ((), ("new", "postings", "xiwang", "2026-12")),
+    "postings-file-missing": ((replace(POSTING, "files/board-2026-11-b.jpg", "files/board-2026-11-c.jpg"),), CHECK),
+    "postings-date": ((replace(POSTING, "date: 2026-11-10", "date: 2026-12-01"),), CHECK),
+})
 
 
 @pytest.fixture(scope="module")
