@@ -154,6 +154,16 @@ def test_a_replaced_photo_changes_the_page_of_an_unchanged_record(tmp_path):
     assert [(img["width"], img["height"]) for img in page.select(".board-photos img")][1] == ("900", "1200")
 
 
+def test_the_home_lists_the_latest_month_first_and_every_month(tmp_path):
+    content = tree()
+    content["dongtan/postings/2026-10.yaml"] = "date: 2026-10-09\nphotos: [files/board-a.jpg]\n"
+    assert build(write_tree(tmp_path / "content", content), tmp_path / "out", posters=False, as_of=AS_OF, record_urls=False).ok
+    section = soup(tmp_path / "out/dongtan/index.html").find(id="kind-postings-h").find_parent("section")
+    latest, *months = [a["href"] for a in section.select("a.item")]
+    assert latest == "postings/2026-11/" and months == ["postings/2026-11/", "postings/2026-10/"]
+    assert "2张照片" in section.select_one("a.item").get_text() and "共2个月" in section.get_text()
+
+
 # --- located problems ----------------------------------------------------------------------
 
 
@@ -162,9 +172,19 @@ def test_a_missing_photo_is_located_at_its_list_entry(tmp_path):
     assert ("dongtan/postings/2026-11.yaml", 4, 5, "file-missing") in problems_of(tmp_path, tree(posting))
 
 
-def test_a_photo_outside_files_is_a_slug_error_at_its_entry(tmp_path):
-    posting = POSTING.replace("files/board-b.png", "../dongtan/village.yaml")
-    assert ("dongtan/postings/2026-11.yaml", 4, 5, "slug") in problems_of(tmp_path, tree(posting))
+@pytest.mark.parametrize("entry", ["../dongtan/village.yaml", "../files/board-b.png", "https://example.com/x.jpg", "/etc/x.jpg", "files/"])
+def test_a_photo_outside_files_is_a_slug_error_at_its_entry(tmp_path, entry):
+    """Written relative to the postings file, a web address or a site path: never silently dropped."""
+    found = problems_of(tmp_path, tree(POSTING.replace("files/board-b.png", entry)))
+    assert [where for where in found if where[0].startswith("dongtan/postings")] == [("dongtan/postings/2026-11.yaml", 4, 5, "slug")]
+
+
+def test_a_photo_name_with_a_space_is_an_address_on_the_page(tmp_path):
+    content = tree(POSTING.replace("files/board-b.png", "files/11月/board%20b.png"))
+    content["dongtan/files/11月/board b.png"] = content.pop("dongtan/files/board-b.png")
+    assert build(write_tree(tmp_path / "content", content), tmp_path / "out", posters=False, as_of=AS_OF, record_urls=False).ok
+    img = soup(tmp_path / "out/dongtan/postings/2026-11/index.html").select(".board-photos img")[1]
+    assert img["src"] == "../../files/11%E6%9C%88/board%20b.png" and (tmp_path / "out/dongtan/files/11月/board b.png").is_file()
 
 
 def test_a_listed_file_that_is_no_image_is_a_file_type_error(tmp_path):

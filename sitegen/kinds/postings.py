@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import quote
 
 from .. import attachments, urls
 from .. import schema as s
@@ -85,7 +86,8 @@ def check(_site: Site, _village: Village, records: tuple[Posting, ...]) -> list[
             problems.append(error(record.source.path, *record.source.at(("date",)), "period-mismatch",
                                   f"拍照日期 {record.date} 不在文件名所写的 {record.month} 月内：请把文件改名为 {record.date:%Y-%m}.yaml，或改正日期"))
         for where, photo in _photos(record):
-            if not attachments.is_image(photo):
+            target = attachments.resolve(photo, record.village, record.village)
+            if target is not None and target.name is not None and not attachments.is_image(target.name):  # else `slug`
                 problems.append(error(record.source.path, *record.source.at(where), "file-type",
                                       f"“{photo}”不是照片：photos 只列公开栏的照片（jpg、png、webp），文件请改从公开内容里链接"))
     return problems
@@ -102,7 +104,7 @@ def _photo_links(record: Posting, page: str, published: dict[str, bytes]) -> dic
         target = attachments.resolve(photo, record.village, record.village)
         path = attachments.site_path(record.village, target.name) if target and target.name else None
         if path in published:
-            shown.append((urls.relative(page, path), *attachments.image_size(published[path])))
+            shown.append((urls.relative(page, quote(path)), *attachments.image_size(published[path])))
     return {"photos": tuple(shown)}
 
 
