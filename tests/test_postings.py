@@ -207,6 +207,13 @@ def test_disclosure_fields_are_refused_at_their_key(tmp_path):
     assert any("posted 是公开内容的字段" in p.message for p in problems)
 
 
+@pytest.mark.parametrize(("key", "hint"), [("author", "（可用的键：date、photos、note）"), ("photo", "是不是要写 photos？")])
+def test_an_unknown_key_is_offered_only_the_three_fields(tmp_path, key, hint):
+    _, problems = check_content(write_tree(tmp_path / "content", tree(POSTING + f"{key}: x\n")), AS_OF)
+    (problem,) = [p for p in problems if "不认识的键" in p.message]
+    assert problem.message.endswith(hint) and (problem.line, problem.col) == (6, 1)
+
+
 @pytest.mark.parametrize("date", ["2026-11-31", "11月10日", "[2026-11-10]"])
 def test_a_bad_date_is_a_schema_error_at_the_date(tmp_path, date):
     assert ("dongtan/postings/2026-11.yaml", 1, 7, "schema") in problems_of(tmp_path, tree(POSTING.replace("2026-11-10", date)))

@@ -54,7 +54,7 @@ POSTINGS = {
     "date": s.req(s.date),
     "photos": s.req(s.list_of(s.text, allow_empty=False)),
     "note": s.opt(s.text),
-    **{key: s.opt(_refused) for key in COMMON},  # refused with a reason, not as unknown keys
+    **{key: s.Field(_refused, offered=False) for key in COMMON},  # refused with a reason, not as unknown keys
 }
 
 
