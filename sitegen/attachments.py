@@ -266,15 +266,24 @@ def data_uri(path: str, data: bytes) -> str:
     return f"data:{MIME[IMAGES[posixpath.splitext(path)[1].lower()]]};base64,{base64.b64encode(data).decode()}"
 
 
+def image_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a published image, for the page's <img> (no layout shift on a phone)."""
+    from PIL import Image  # noqa: PLC0415
+
+    with Image.open(io.BytesIO(data)) as image:
+        return image.size
+
+
 def is_image(path: str) -> bool:
     return posixpath.splitext(path)[1].lower() in IMAGES
 
 
 def referenced(item) -> list[str]:
-    """Names of the attachments an item links to (in the order written)."""
+    """Names of the attachments an item links to or lists (`photos:`), in the order written."""
     where, names = item_dir(item), []
-    for ref in references(markdown_of(item) or "", 1):
-        target = resolve(ref.href, where, item.village)
+    written = [ref.href for ref in references(markdown_of(item) or "", 1)]
+    for href in (*written, *(name for _, name in kinds.kind_of(item).attached(item))):
+        target = resolve(href, where, item.village)
         if target is not None and target.name is not None and target.name not in names:
             names.append(target.name)
     return names
@@ -325,8 +334,8 @@ def clean_image(data: bytes, kind: str) -> bytes:
 
 
 def publish_village(village, folder: Path) -> tuple[dict[str, bytes], list[Problem]]:
-    """The attachments the village's published items link to (site path → bytes); no other file goes out."""
-    names = sorted({name for item in village.disclosures for name in referenced(item)})
+    """The attachments the village's published items and records name (site path → bytes); no other file goes out."""
+    names = sorted({name for item in village.paged for name in referenced(item)})
     shown = posixpath.join(posixpath.dirname(village.source.path), FOLDER)
     files, problems = {}, []
     for name in names:

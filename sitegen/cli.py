@@ -57,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--period", type=_month, help="第一份财务公开的月份 YYYY-MM（默认上个月）")
 
     new = commands.add_parser("new", help="为一个村新建下一份公开文件（已有同名文件时不覆盖）")
-    kinds = new.add_subparsers(dest="kind", required=True, metavar="{finance,affairs,major,points}")
+    kinds = new.add_subparsers(dest="kind", required=True, metavar="{finance,affairs,major,standing,postings,points}")
     new_finance = _village_command(kinds, "finance", "某月的财务收支公开，期初余额取上月的期末余额")
     new_finance.add_argument("month", type=_month, metavar="YYYY-MM", help="月份，如 2026-11")
     new_finance.set_defaults(make=lambda new, a, today: new.new_finance(a.content, a.village, a.month))
@@ -71,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     new_major = _village_command(kinds, "major", "一件重大事项（四议两公开）")
     new_major.add_argument("name", metavar="SLUG", help="文件名，小写字母、数字和连字符，如 2026-road")
     new_major.set_defaults(make=lambda new, a, today: new.new_major(a.content, a.village, a.name, today))
+    new_standing = _village_command(kinds, "standing", "一项长期公开（村规民约、村民自治章程、小微权力清单等）")
+    new_standing.add_argument("name", metavar="SLUG", help="文件名，小写字母、数字和连字符，如 village-rules")
+    new_standing.add_argument("item", metavar="ITEM", help="目录中长期公开的事项代码，如 village-rules、charter")
+    new_standing.set_defaults(make=lambda new, a, today: new.new_standing(a.content, a.village, a.name, a.item, today))
+    new_postings = _village_command(kinds, "postings", "某月的公开栏照片记录（照片放在本村 files/ 文件夹）")
+    new_postings.add_argument("month", type=_month, metavar="YYYY-MM", help="月份，如 2026-11")
+    new_postings.set_defaults(make=lambda new, a, today: new.new_postings(a.content, a.village, a.month, today))
 
     imports = commands.add_parser("import", help="从会计软件导出的表格（xlsx/csv）生成财务公开")
     what = imports.add_subparsers(dest="kind", required=True, metavar="{finance}")

@@ -189,8 +189,10 @@ def _load_village(reader: Reader, folder: Path) -> Village | None:
     if values is None:
         return None
     committee = values.pop("committee") or f"{values['name']}村民委员会"
-    ordered = tuple(item for kind in KINDS for item in sorted(items[kind.name], key=lambda d, k=kind: _unread_first(k.order(d))))
-    return Village(slug=slug, committee=committee, items=ordered, attachments=files, source=source, **values)
+    ordered = {kind.name: sorted(items[kind.name], key=lambda d, k=kind: _unread_first(k.order(d))) for kind in KINDS}
+    disclosures = tuple(item for kind in KINDS if not kind.record for item in ordered[kind.name])
+    records = tuple(item for kind in KINDS if kind.record for item in ordered[kind.name])  # board photos: not disclosures
+    return Village(slug=slug, committee=committee, items=disclosures, records=records, attachments=files, source=source, **values)
 
 
 def _unread_first(key: tuple) -> tuple:

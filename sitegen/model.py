@@ -55,19 +55,13 @@ class Question:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Disclosure:
-    """Fields common to every disclosure (contract §4)."""
+class Record:
+    """One file a kind reads from a village folder. A bare `Record` is not a disclosure: a board
+    photo (公开栏照片, contract §14.4) has no §4 fields, is not reviewed, versioned or postered,
+    and is published as soon as it reads; its kind says so (`Kind.record`)."""
 
     kind: ClassVar[str] = ""
     village: str
-    posted: dt.date
-    posted_until: dt.date | None = None
-    summary: str
-    review: Review | None = None
-    corrections: tuple[Correction, ...] = ()
-    # §14.3, read and shown by sitegen/questions.py; not part of what a version is (§12): adding a
-    # question or its answer is not a change, so the version record leaves `unversioned` fields out
-    questions: tuple[Question, ...] = field(default=(), metadata={"unversioned": True})
     source: Source = field(compare=False, repr=False)
     # key paths of fields that could not be read (each already reported); they hold their default
     unreadable: frozenset[tuple] = field(default=frozenset(), compare=False, repr=False)
@@ -76,6 +70,25 @@ class Disclosure:
         """Whether the value at `keys`, and everything in it, was read: a rule needing an
         unreadable value skips itself, so the problems it would find wrongly are not reported."""
         return not any(bad[: len(keys)] == keys or keys[: len(bad)] == bad for bad in self.unreadable)
+
+    @property
+    def published(self) -> bool:
+        """A record with an unreadable field is never published: what it shows is incomplete."""
+        return not self.unreadable
+
+
+@dataclass(frozen=True, kw_only=True)
+class Disclosure(Record):
+    """Fields common to every disclosure (contract §4)."""
+
+    posted: dt.date
+    posted_until: dt.date | None = None
+    summary: str
+    review: Review | None = None
+    corrections: tuple[Correction, ...] = ()
+    # §14.3, read and shown by sitegen/questions.py; not part of what a version is (§12): adding a
+    # question or its answer is not a change, so the version record leaves `unversioned` fields out
+    questions: tuple[Question, ...] = field(default=(), metadata={"unversioned": True})
 
     @property
     def published(self) -> bool:
@@ -132,12 +145,18 @@ class Village:
     contacts: tuple[Contact, ...] = ()
     board: str | None = None
     items: tuple[Disclosure, ...] = ()  # every item read, drafts too: by kind (registry order), then the kind's order
+    records: tuple[Record, ...] = ()  # what record kinds read (board photos): never among the disclosures
     attachments: tuple[str, ...] = ()  # every file under files/, by its name relative to that folder
     source: Source = field(compare=False, repr=False)
 
-    def of(self, kind: str) -> tuple[Disclosure, ...]:
-        """The items of one kind, drafts too, in that kind's order."""
-        return tuple(d for d in self.items if d.kind == kind)
+    def of(self, kind: str) -> tuple[Record, ...]:
+        """The items (or records) of one kind, drafts too, in that kind's order."""
+        return tuple(d for d in (*self.items, *self.records) if d.kind == kind)
+
+    @property
+    def paged(self) -> tuple[Record, ...]:
+        """Everything published with a page of its own: the disclosures, then the records."""
+        return (*self.disclosures, *(r for r in self.records if r.published))
 
     @property
     def disclosures(self) -> tuple[Disclosure, ...]:

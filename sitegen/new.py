@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from . import scaffold
+from . import attachments, scaffold
 from .loader import SLUG, load_root, load_village
 from .model import Profile, Site, Village
 from .oserrors import reason
@@ -173,3 +174,63 @@ def new_major(content: Path, slug: str, name: str, today: dt.date) -> Path:
     write_new(path, text)
     return path
 
+
+
+def new_standing(content: Path, slug: str, name: str, code: str, today: dt.date) -> Path:
+    """`standing/<name>.md` for the catalogue entry `code`, which must be a standing one."""
+    if not SLUG.fullmatch(name):
+        raise NewError(f"长期公开事项的文件名只能用小写字母、数字和连字符（如 village-rules），而不是 {name}")
+    place = find_village(content, slug)
+    standing = [entry.code for entry in place.profile.items if entry.cadence == "standing"]
+    item = place.profile.item(code)
+    if item is None or item.cadence != "standing":
+        what = f"“{item.name}”（{code}）不是长期公开事项" if item else f"目录中没有事项代码 {code}"
+        close = difflib.get_close_matches(code, standing, n=1, cutoff=0.5) if item is None else []
+        hint = f"，是不是 {close[0]}？" if close else "；"
+        raise NewError(f"{what}{hint}长期公开的事项代码有：{'、'.join(standing) or '无'}")
+    days = item.min_posting_days
+    text = scaffold.render(
+        "standing.md",
+        NAME=item.name,
+        ITEM=item.code,
+        MIN_DAYS=f"，公示期不少于 {days} 天" if days else "",
+        TITLE=scaffold.yaml_text(item.name),
+        TODAY=today.isoformat(),
+        UNTIL_LINE=f"posted_until:             # 待填写：公示截止日期，本事项公示不少于 {days} 天" if days else "posted_until:             # 可选：公示截止日期",
+    )
+    path = place.folder / "standing" / f"{name}.md"
+    write_new(path, text)
+    return path
+
+
+def new_postings(content: Path, slug: str, month: str, today: dt.date) -> Path:
+    """`postings/<month>.yaml`: today as the date when it lies in that month, and the images
+    under `files/` whose names carry the month (2026-11, 202611: a phone's IMG_20261106_…)."""
+    place = find_village(content, slug)
+    year, number = int(month[:4]), int(month[5:])
+    if today.strftime("%Y-%m") == month:
+        date_line = f"date: {today.isoformat()}          # 拍照日期（公开栏更新后拍照的那天）；不是今天拍的请改正"
+    else:
+        date_line = f"date:                     # 待填写：拍照日期，在 {month} 月内，如 {month}-06"
+    photos = _month_images(place.folder / attachments.FOLDER, month)
+    if photos:
+        listed = "\n".join(f"  - {scaffold.yaml_text(f'{attachments.FOLDER}/{name}')}" for name in photos)
+        photos_text = f"photos:                   # files/ 里文件名带 {month} 的照片；请核对，只留公开栏的照片\n{listed}"
+    else:
+        photos_text = f"photos: []                # 待填写：照片放入 files/ 后写成 [files/board-{month}-a.jpg, files/board-{month}-b.jpg]"
+    text = scaffold.render("postings.yaml", MONTH_LABEL=f"{year}年{number}月", DATE_LINE=date_line, PHOTOS=photos_text)
+    path = place.folder / "postings" / f"{month}.yaml"
+    write_new(path, text)
+    return path
+
+
+def _month_images(folder: Path, month: str) -> list[str]:
+    """Images under `folder` (names relative to it) whose name has the month in it."""
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    marks = (month, month.replace("-", ""))
+    names = []
+    for where, dirs, files in os.walk(folder):  # never follows a linked folder
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        names += [(Path(where) / name).relative_to(folder).as_posix() for name in files if not name.startswith(".")]
+    return sorted(name for name in names if attachments.is_image(name) and any(mark in name for mark in marks))

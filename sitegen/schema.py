@@ -181,6 +181,7 @@ class Field:
     required: bool = False
     default: Any = None
     name: str | None = None  # the model attribute, when it differs from the YAML key
+    offered: bool = True  # named in did-you-mean hints and key lists (False: a key refused with a reason)
 
 
 def req(convert: Converter, name: str | None = None) -> Field:
@@ -201,10 +202,11 @@ def fields(ctx: Ctx, value: Any, keys: Keys, spec: dict[str, Field], what: str, 
         return ctx.fail(keys, "schema", f"{what} 应为“键: 值”的一组内容，实际为{_shown(value)}")
     result: dict[str, Any] = {}
     bad: list[Keys] = []
+    offered = [key for key, spec_field in spec.items() if spec_field.offered]
     for key in value:
         if key not in spec:
-            close = difflib.get_close_matches(key, list(spec), n=1, cutoff=0.6)
-            hint = f"，是不是要写 {close[0]}？" if close else f"（可用的键：{'、'.join(spec)}）"
+            close = difflib.get_close_matches(key, offered, n=1, cutoff=0.6)
+            hint = f"，是不是要写 {close[0]}？" if close else f"（可用的键：{'、'.join(offered)}）"
             ctx.fail(keys + (key,), "schema", f"{what} 中不认识的键 {key}{hint}", at_key=True)
     for key, spec_field in spec.items():
         attribute = spec_field.name or key.replace("-", "_")

@@ -117,6 +117,10 @@ def check_passed(site, problems) -> str:
     strings = yaml.safe_load((default_theme() / "i18n" / f"{site.config.locale}.yaml").read_text("utf-8"))
     villages = site.villages
     items = [d for v in villages for d in v.disclosures]
-    counts = "，".join(f"{strings[f'kind_short_{kind.name}']} {sum(len(v.of(kind.name)) for v in villages)} 份" for kind in KINDS)
-    line = f"检查通过：{len(villages)} 个村，{len(items)} 份公开内容（{counts}），没有错误"
+    def count(kind) -> str:
+        return f"{strings[f'kind_short_{kind.name}']} {sum(len(v.of(kind.name)) for v in villages)} 份"
+
+    counts = "，".join(count(kind) for kind in KINDS if not kind.record)
+    records = "".join(f"，{count(kind)}" for kind in KINDS if kind.record)  # board photos are no disclosures: counted apart
+    line = f"检查通过：{len(villages)} 个村，{len(items)} 份公开内容（{counts}）{records}，没有错误"
     return line + (f"；另有 {len(problems)} 条提醒，见上。\n" if problems else "。\n")

@@ -147,7 +147,7 @@ def build_village(task: VillageTask) -> VillageOutput:
         for path, more in open_data.page_links(site, village, extra, theme.strings).items():
             links[path] = {**links.get(path, {}), **more}
         templates = templates or {}
-        pages = plan_village(site, theme, village, links)
+        pages = plan_village(site, theme, village, links, published)
         for page in pages:
             key = page.key(base)
             memo = old_pages.get(page.path)

@@ -137,6 +137,12 @@ SCENARIOS["points-rule"] = ((replace(POINTS, "rule: A3, points: 3, reason: 垃�
 SCENARIOS["points-decimal"] = ((replace(POINTS, "{code: A1, text: 参加村内义务劳动（清理沟渠、修补道路等）, points: 5}",
                                         "{code: A1, text: 参加村内义务劳动（清理沟渠、修补道路等）, points: 2.5}"),), CHECK)
 SCENARIOS["quorum-short"] = SCENARIOS["quorum"]  # section 4 lists it among the real examples, section 11 explains it
+POSTING = "xiwang/postings/2026-11.yaml"
+SCENARIOS.update({  # section 15: board photos
+    "new-postings": ((), ("new", "postings", "xiwang", "2026-12")),
+    "postings-file-missing": ((replace(POSTING, "files/board-2026-11-b.jpg", "files/board-2026-11-c.jpg"),), CHECK),
+    "postings-date": ((replace(POSTING, "date: 2026-11-10", "date: 2026-12-01"),), CHECK),
+})
 
 
 @pytest.fixture(scope="module")

@@ -64,14 +64,17 @@ def test_the_check_finds_each_form_of_switch(tmp_path):
 
 
 def test_every_kind_has_its_templates_and_label():
-    """Adding a kind is its module plus its page and poster templates and its label string."""
+    """Adding a kind is its module plus its page and poster templates and its label string; a
+    record kind (board photos) has a page and a village-home section, and no poster."""
     from sitegen.render.html import Theme, default_theme
 
     theme = Theme(default_theme(), "zh-Hans")
     for kind in KINDS:
         assert (default_theme() / "templates" / kind.template).is_file()
-        assert (default_theme() / "poster" / kind.template).is_file()
+        assert (default_theme() / "poster" / kind.template).is_file() != kind.record
+        assert (default_theme() / "templates" / f"_{kind.name}_home.html").is_file() == kind.record
         assert theme.strings["kind_" + kind.name]
+    assert any(kind.record for kind in KINDS)
 
 
 def test_items_whose_sort_fields_are_unreadable_are_reported_not_a_crash(tmp_path):

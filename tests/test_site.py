@@ -34,7 +34,7 @@ def test_every_disclosure_has_its_contract_path(built, example_site):
     expected = {"index.html"}
     for village in example_site.villages:
         expected.add(f"{village.slug}/index.html")
-        expected.update(urls.disclosure_path(d) + "index.html" for d in village.disclosures)
+        expected.update(urls.disclosure_path(d) + "index.html" for d in village.paged)  # board photos have pages too
     expected.update(old + "index.html" for old, _ in example_site.config.redirects)  # redirect pages
     expected.update(w.path + "index.html" for w in example_site.config.withdrawn)  # withdrawal notices
     found = {p.relative_to(built).as_posix() for p in all_pages(built)}

@@ -68,7 +68,7 @@ def test_a_clean_check_says_so_with_counts(tmp_path, capsys, monkeypatch):
     assert cli.main(["check", "content"]) == 0
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == "检查通过：1 个村，3 份公开内容（财务 1 份，村务 1 份，重大事项 1 份，长期公开 0 份，积分制 0 份），没有错误。\n"
+    assert captured.err == "检查通过：1 个村，3 份公开内容（财务 1 份，村务 1 份，重大事项 1 份，长期公开 0 份，积分制 0 份），公开栏照片 0 份，没有错误。\n"
 
 
 def test_a_check_with_errors_has_no_passed_line(tmp_path, capsys, monkeypatch):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from ..model import Disclosure, Profile, Site, Village
+from ..model import Disclosure, Profile, Record, Site, Village
 from ..problems import Problem
 
 if TYPE_CHECKING:
@@ -44,12 +44,17 @@ def catalogue_days(item: Disclosure, profile: Profile) -> int | None:
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of disclosure. `name` is its folder in a village, its page and poster template
-    (`<name>.html`) and its label's string key (`kind_<name>`)."""
+    """One kind of disclosure, or of record. `name` is its folder in a village, its page and
+    poster template (`<name>.html`) and its label's string key (`kind_<name>`).
+
+    A `record` kind (board photos, contract §14.4) reads a `Record` that is not a `Disclosure`: the
+    loader keeps its items in `Village.records`, so nothing that works on disclosures (reviews,
+    the catalogue, versions, posters, board packs, feeds, data.json, the glyph check) sees them;
+    they get a page, a place on the village home and the sitemap, and nothing else."""
 
     name: str
-    model: type[Disclosure]
-    load: Callable[[Reader, Path, str], list[Disclosure]]  # the kind's folder of one village
+    model: type[Record]
+    load: Callable[[Reader, Path, str], list[Record]]  # the kind's folder of one village
     order: Callable[[Disclosure], tuple]  # how a village's items of this kind are sorted
     path: Callable[[Disclosure], str]  # its page, relative to base_url (urls.disclosure_path)
     source_dir: Callable[[Disclosure], str]  # its file's folder in the content tree: links start there
@@ -71,6 +76,12 @@ class Kind:
     files: Callable[..., dict[str, bytes]] = _no_files  # (site, village, item, page, title, strings)
     data_entry: Callable[[Disclosure, str, str], dict[str, str]] = lambda item, page, base: {}  # (item, page, base_url)
     page_links: Callable[[Disclosure, str, dict[str, bytes]], dict[str, str]] = lambda item, page, files: {}
+    record: bool = False  # not a disclosure: no review, version, poster, feed entry or data.json entry
+    # attachments named outside the Markdown (`photos:`), each with its key path, relative to the village folder
+    attached: Callable[[Record], tuple[tuple[Where, str], ...]] = lambda item: ()
+    # page context from the published attachments (site path → bytes), e.g. photos with their pixel
+    # sizes: it goes in the page's links, so a changed photo changes the page's cache key
+    attachment_links: Callable[[Record, str, dict[str, bytes]], dict[str, Any]] = lambda item, page, published: {}
 
     @property
     def template(self) -> str:

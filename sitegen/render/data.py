@@ -175,7 +175,7 @@ def village_data(site: Site, village: Village, strings: dict[str, str], printed:
 def village_files(site: Site, village: Village, strings: dict[str, str], printed: Collection[str] = ()) -> dict[str, bytes]:
     """Every feed and data file of one village, by output path."""
     files = {feed_path(village): village_feed(site, village, strings), data_path(village): village_data(site, village, strings, printed)}
-    for kind in KINDS:
+    for kind in (kind for kind in KINDS if not kind.record):  # a record is in no data file
         for item in village.of(kind.name):
             if item.published and not site.is_personal(item):
                 files.update(kind.files(site, village, item, urls.disclosure_path(item), full_title(item, village, strings), strings))

@@ -252,7 +252,7 @@ class Listing:
             return dataclasses.replace(d, source=Source(d.source.path, ""), **kind_of(d).bulk)
 
         return cls(
-            dataclasses.replace(village, items=(), source=Source(village.source.path, "")),
+            dataclasses.replace(village, items=(), records=(), source=Source(village.source.path, "")),
             len(village.disclosures),
             tuple(map(small, items)),
             max((d.updated for d in village.disclosures), default=None),
@@ -294,32 +294,37 @@ def plan_addresses(site: Site, listings: list[Listing]) -> list[Page]:
     return pages
 
 
-def plan_village(site: Site, theme: Theme, village: Village, links: dict[str, dict] | None = None) -> list[Page]:
-    """A village's home and one page per published item, in a stable order.
+def plan_village(
+    site: Site, theme: Theme, village: Village, links: dict[str, dict] | None = None, published: dict[str, bytes] | None = None
+) -> list[Page]:
+    """A village's home and one page per published item and record, in a stable order.
 
-    `links` adds context per page path: the print links (poster, sign, board packs) and their sizes.
-    An item's page sees the village without its other items, so its cache key needs only its own
-    source and village.yaml; the home lists every item, so its key has them all.
+    `links` adds context per page path: the print links (poster, sign, board packs) and their sizes;
+    `published` (the attachments as published) gives a record its photos' sizes. An item's page
+    sees the village without its other items, so its cache key needs only its own source and
+    village.yaml; the home lists every item, so its key has them all.
     """
     links = links or {}
     items = village.disclosures
-    header = dataclasses.replace(village, items=())
+    shown = village.paged
+    header = dataclasses.replace(village, items=(), records=())
     contacts = village.contacts + site.config.contacts
-    by_kind = [(kind.name, [d for d in items if d.kind == kind.name][:6], kind.home) for kind in KINDS]
+    by_kind = [(kind.name, [d for d in items if d.kind == kind.name][:6], kind.home) for kind in KINDS if not kind.record]
+    records = [(kind.name, [r for r in reversed(shown) if r.kind == kind.name]) for kind in KINDS if kind.record]  # newest first
     years = sorted({d.posted.year for d in items}, reverse=True)
     archive = [(year, [d for d in items if d.posted.year == year]) for year in years]
     pages = [
         Page(
             urls.village_path(village),
             "village.html",
-            {"village": village, "latest_by_kind": by_kind, "archive": archive, "questions": questions.latest(items)},
-            updated=max((d.updated for d in items), default=None),
+            {"village": village, "latest_by_kind": by_kind, "records": [(name, rs) for name, rs in records if rs], "archive": archive, "questions": questions.latest(items)},
+            updated=max((d.updated for d in shown), default=None),
             contacts=contacts,
-            sources=(village.source, *(d.source for d in items)),
+            sources=(village.source, *(d.source for d in shown)),
             links=links.get(urls.village_path(village), {}),
         )
     ]
-    for item in items:
+    for item in shown:
         kind = kind_of(item)
         body = kind.markdown(item)[0]
         page_path = urls.disclosure_path(item)
@@ -335,7 +340,7 @@ def plan_village(site: Site, theme: Theme, village: Village, links: dict[str, di
                 noindex=site.is_personal(item),
                 contacts=contacts,
                 sources=(village.source, item.source),
-                links=links.get(urls.disclosure_path(item), {}),
+                links={**links.get(page_path, {}), **kind.attachment_links(item, page_path, published or {})},
             )
         )
     return pages

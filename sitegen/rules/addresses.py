@@ -19,7 +19,7 @@ from ..problems import Problem, error
 def check(site: Site, content: str | Path) -> list[Problem]:
     """Run when the content has no error yet: a village that failed to load is not a missing page."""
     paths = [urls.village_path(v) for v in site.villages]
-    paths += [urls.disclosure_path(d) for v in site.villages for d in v.disclosures]
+    paths += [urls.disclosure_path(d) for v in site.villages for d in v.paged]
     return collisions(path + "index.html" for path in paths) + problems(content, site.config, set(paths))
 
 
