@@ -72,7 +72,8 @@ def test_every_kind_has_its_templates_and_label():
     for kind in KINDS:
         assert (default_theme() / "templates" / kind.template).is_file()
         assert (default_theme() / "poster" / kind.template).is_file() != kind.record
-        assert (default_theme() / "templates" / f"_{kind.name}_home.html").is_file() == kind.record
+        if kind.record or kind.home:
+            assert kind.home and (default_theme() / "templates" / kind.home).is_file()
         assert theme.strings["kind_" + kind.name]
     assert any(kind.record for kind in KINDS)
 

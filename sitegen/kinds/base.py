@@ -68,8 +68,9 @@ class Kind:
     bulk: dict[str, Any] = field(default_factory=dict)  # fields emptied in the township's listings
     markdown_var: str = "body_html"  # the page template's name for the rendered Markdown
     poster_context: Callable[[Disclosure], dict[str, Any]] = _no_extra
-    # its section of the village home: a template given `items` (its newest published items,
-    # newest first); None: the list of those items
+    # its part of the village home: a template given `items` (its newest published items, newest
+    # first); None: the list of those items. A disclosure kind's goes inside its section, a record
+    # kind's (which it must have) is the whole section
     home: str | None = None
     # data exports: extra files of a published public item (by output path), its data.json fields
     # and its page's links to them

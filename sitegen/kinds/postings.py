@@ -123,6 +123,7 @@ KIND = Kind(
     title=_title,
     rules=(check,),
     record=True,
+    home="_postings_home.html",
     attached=_photos,
     attachment_links=_photo_links,
 )

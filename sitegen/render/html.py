@@ -310,14 +310,14 @@ def plan_village(
     header = dataclasses.replace(village, items=(), records=())
     contacts = village.contacts + site.config.contacts
     by_kind = [(kind.name, [d for d in items if d.kind == kind.name][:6], kind.home) for kind in KINDS if not kind.record]
-    records = [(kind.name, [r for r in reversed(shown) if r.kind == kind.name]) for kind in KINDS if kind.record]  # newest first
+    records = [([r for r in reversed(shown) if r.kind == kind.name], kind.home) for kind in KINDS if kind.record]  # newest first
     years = sorted({d.posted.year for d in items}, reverse=True)
     archive = [(year, [d for d in items if d.posted.year == year]) for year in years]
     pages = [
         Page(
             urls.village_path(village),
             "village.html",
-            {"village": village, "latest_by_kind": by_kind, "records": [(name, rs) for name, rs in records if rs], "archive": archive, "questions": questions.latest(items)},
+            {"village": village, "latest_by_kind": by_kind, "records": [(rs, home) for rs, home in records if rs], "archive": archive, "questions": questions.latest(items)},
             updated=max((d.updated for d in shown), default=None),
             contacts=contacts,
             sources=(village.source, *(d.source for d in shown)),
