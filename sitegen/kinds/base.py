@@ -68,6 +68,9 @@ class Kind:
     files: Callable[..., dict[str, bytes]] = _no_files  # (site, village, item, page, title, strings)
     data_entry: Callable[[Disclosure, str, str], dict[str, str]] = lambda item, page, base: {}  # (item, page, base_url)
     page_links: Callable[[Disclosure, str, dict[str, bytes]], dict[str, str]] = lambda item, page, files: {}
+    # lists of dated entries that only grow at the end (§12): an added entry is a new version
+    # without a correction, and puts the poster in that month's board pack
+    append_only: tuple[str, ...] = ()
 
     @property
     def template(self) -> str:

@@ -294,8 +294,9 @@ def plan_addresses(site: Site, listings: list[Listing]) -> list[Page]:
     return pages
 
 
-def plan_village(site: Site, theme: Theme, village: Village, links: dict[str, dict] | None = None) -> list[Page]:
-    """A village's home and one page per published item, in a stable order.
+def plan_village(site: Site, theme: Theme, village: Village, links: dict[str, dict] | None = None, superseded: tuple = ()) -> list[Page]:
+    """A village's home, one page per published item, and one per superseded version of an item
+    (`history.Record.superseded`: store entries, at `<page>v/<id>/`, never indexed), in a stable order.
 
     `links` adds context per page path: the print links (poster, sign, board packs) and their sizes.
     An item's page sees the village without its other items, so its cache key needs only its own
@@ -319,23 +320,27 @@ def plan_village(site: Site, theme: Theme, village: Village, links: dict[str, di
             links=links.get(urls.village_path(village), {}),
         )
     ]
-    for item in items:
+    shown = [(item, urls.disclosure_path(item), (village.source, item.source), site.is_personal(item)) for item in items]
+    shown += [
+        (entry.item, f"{urls.disclosure_path(entry.item)}v/{entry.id}/", (village.source, Source(f"{entry.item.source.path}@{entry.id}", repr(entry.item.questions))), True)
+        for entry in superseded
+    ]
+    for item, page_path, sources, noindex in shown:
         kind = kind_of(item)
         body = kind.markdown(item)[0]
-        page_path = urls.disclosure_path(item)
         rewrite = attachments.link_rewriter(item, lambda path, image, here=page_path: urls.relative(here, quote(path)))
         html = theme.markdown(body, rewrite) if body else None
         extra = {kind.markdown_var: html or Markup("")}
         pages.append(
             Page(
-                urls.disclosure_path(item),
+                page_path,
                 kind.template,
-                {"village": header, "d": item, **extra},
+                {"village": header, "d": item, "private": site.is_personal(item), **extra},
                 updated=item.updated,
-                noindex=site.is_personal(item),
+                noindex=noindex,
                 contacts=contacts,
-                sources=(village.source, item.source),
-                links=links.get(urls.disclosure_path(item), {}),
+                sources=sources,
+                links=links.get(page_path, {}),
             )
         )
     return pages
