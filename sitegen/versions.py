@@ -117,8 +117,6 @@ def _entry(line: str, number: int, chain: str, slug: str, village_dir: str) -> t
         return None, chain, "不是完整的 JSON（可能被手工改过或截断）"
     if type(fields) is not dict or sorted(fields) != list(_FIELDS):
         return None, chain, "的字段不对"
-    if fields["chain"] != _link(chain, fields):
-        return None, chain, "的校验值不符：这一行或它前面的某一行被改动或删除了"
     try:
         path, vid, published = (records.loads(json.dumps(fields[k]).encode(), str) for k in ("path", "id", "published"))
         correction = records.loads(json.dumps(fields["correction"]).encode(), Correction | None)
@@ -129,6 +127,8 @@ def _entry(line: str, number: int, chain: str, slug: str, village_dir: str) -> t
         item = records.loads(json.dumps({**item_fields, "source": source}).encode(), Disclosure)
     except records.RecordError:
         return None, chain, "的内容类型不对"
+    if fields["chain"] != _link(chain, fields):
+        return None, chain, "的校验值不符：这一行或它前面的某一行被改动或删除了"
     if not _safe(path) or item.village != slug or version_id(item) != vid or len(published) != 10:
         return None, chain, "的版本号与内容不符"
     return Entry(path, vid, published, correction, item, number), fields["chain"], ""
