@@ -90,11 +90,13 @@ def check(site: Site, village: Village, entries: list[Entry]) -> tuple[list[Entr
 
 
 def _at(item: Disclosure, keys: tuple, code: str, message: str) -> Problem:
-    if keys and keys[0] == "body":
-        line, col = kind_of(item).markdown(item)[1], 1
-    else:
-        line, col = item.source.at(keys)
+    line, col = _line(item, keys)
     return error(item.source.path, line, col, code, message)
+
+
+def _line(item: Disclosure, keys: tuple) -> tuple[int, int]:
+    """Where the value at `keys` is in the item's file (the Markdown body: its first line)."""
+    return (kind_of(item).markdown(item)[1], 1) if keys and keys[0] == "body" else item.source.at(keys)
 
 
 def _dates(site: Site, item: Disclosure) -> list[Problem]:
@@ -138,7 +140,7 @@ def _compare(old: Disclosure, new: Disclosure) -> list[Problem]:
             break
     if problems or len(new.corrections) > len(old.corrections):
         return problems
-    changes = _changes(shown(old), shown(_truncated(new, old)))
+    changes = sorted(_changes(shown(old), shown(_truncated(new, old))), key=lambda change: _line(new, change[1]))
     if not changes:
         return []  # the same, or only entries added at the end of an append-only list
     listed = "；".join(f"{where}：{a} → {b}" for where, _, a, b in changes[:SHOWN_CHANGES])
