@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from .model import Disclosure, Site, Village
 from .problems import Problem, error
 from .versions import Entry, shown, version_id
 
+PAGE = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*/)+")  # an item's page path, as the kinds make it
 SHOWN_CHANGES = 3  # a silent change names this many fields, then counts the rest
 
 
@@ -249,6 +251,11 @@ class Record:
 def examine(content: Path, site: Site, village: Village, shown_root: str | None = None) -> tuple[Record, list[Problem]]:
     """Read the village's store and check the village against it: the one path for check and build."""
     entries, problems = versions.read(content, village.slug, shown_root)
+    for entry in entries:  # the store is untrusted: its items' fields make output paths
+        if not PAGE.fullmatch(urls.disclosure_path(entry.item)):
+            where = versions.store_display(content, village.slug, shown_root)
+            problems.append(error(where, entry.line, 1, "version-store", f"版本记录第{entry.line}行的内容不是本村的公开事项"))
+            break
     if problems:
         return Record(), problems
     pending, problems = check(site, village, entries)

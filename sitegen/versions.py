@@ -75,9 +75,8 @@ def raw(content: Path, slug: str) -> bytes:
 def read(content: Path, slug: str, shown_root: str | None = None) -> tuple[list[Entry], list[Problem]]:
     """Every version recorded for a village, or located `version-store` errors for each damaged line."""
     target = store_path(Path(content), slug)
-    root = os.path.normpath(shown_root or str(content)).replace(os.sep, "/")
-    prefix = "" if root == "." else root + "/"
-    where = f"{prefix}{STORE}/{slug}{SUFFIX}"
+    prefix = _prefix(content, shown_root)
+    where = store_display(content, slug, shown_root)
     try:
         data = target.read_bytes()
     except FileNotFoundError:
@@ -98,6 +97,16 @@ def read(content: Path, slug: str, shown_root: str | None = None) -> tuple[list[
             return [], problems  # after a damaged line nothing can be trusted
         entries.append(entry)
     return entries, problems
+
+
+def _prefix(content: Path, shown_root: str | None) -> str:
+    """The content folder as problems name it (as the clerk wrote it), with a final "/"."""
+    root = os.path.normpath(shown_root or str(content)).replace(os.sep, "/")
+    return "" if root == "." else root + "/"
+
+
+def store_display(content: Path, slug: str, shown_root: str | None = None) -> str:
+    return f"{_prefix(content, shown_root)}{STORE}/{slug}{SUFFIX}"
 
 
 def _seed(slug: str) -> str:

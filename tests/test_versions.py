@@ -17,9 +17,9 @@ from sample import files
 from test_posters import qr_codes
 from test_site import tree_digest
 
-from sitegen import cli, history
+from sitegen import cli, history, records, versions
 from sitegen.loader import load_site
-from sitegen.model import Question
+from sitegen.model import Disclosure, Question
 from sitegen.build import build
 from sitegen.rules import check_content
 from sitegen.versions import STORE
@@ -265,3 +265,18 @@ def test_preview_and_check_never_write_the_store(tmp_path, capsys):
     assert not (content / STORE).exists()
     assert cli.main(["build", str(content), "-o", str(tmp_path / "out"), "--no-posters", "--as-of", FIRST.isoformat()]) == 0
     assert len(store(content)) == 3
+
+
+def test_a_store_line_that_would_write_outside_its_page_is_refused(tmp_path):
+    content, out = site(tmp_path), tmp_path / "out"
+    assert run(content, out).ok
+    path = content / STORE / "dongtan.jsonl"
+    lines = path.read_text("utf-8").splitlines()
+    record = json.loads(lines[-1])  # the last line: no later chain to recompute
+    record["item"]["period" if "period" in record["item"] else "slug"] = "../../../escape"
+    record["id"] = versions.version_id(records.loads(json.dumps({**record["item"], "source": {
+        "@": "Source", "path": "x", "text": "", "node": None, "line_offset": 0}}).encode(), Disclosure))
+    record["chain"] = versions._link(json.loads(lines[-2])["chain"], record)  # a forger can recompute the chain
+    path.write_text("\n".join([*lines[:-1], json.dumps(record, ensure_ascii=False)]) + "\n", encoding="utf-8")
+    [problem] = codes(run(content, out, as_of=LATER))["version-store"]
+    assert problem.line == len(lines) and not (tmp_path / "escape").exists()
