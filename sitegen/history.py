@@ -79,7 +79,7 @@ def check(site: Site, village: Village, entries: list[Entry]) -> tuple[list[Entr
         if last is None:  # first published (or first seen by a build with a store): no retroactive errors
             pending.append(Entry(path, vid, site.as_of.isoformat(), item.corrections[-1] if item.corrections else None, item))
             continue
-        found = _compare(last.item, item)
+        found = _questions(last.item, item) if vid == last.id else _compare(last.item, item)  # same id: same shown fields
         problems += found
         if found or dated:
             continue
@@ -132,14 +132,7 @@ def _compare(old: Disclosure, new: Disclosure) -> list[Problem]:
                 problems.append(_at(new, (name, index) if index < len(after) else (name,), "silent-change",
                                     f"{name} 第{index + 1}条已公开，不能改动或删除；新的进展请加在 {name} 末尾"))
                 break
-    for index, question in enumerate(old.questions):
-        now = new.questions[index] if index < len(new.questions) else None
-        answered_now = question.answer is None and question.answered is None and now is not None and (
-            now.asked, now.channel, now.question) == (question.asked, question.channel, question.question)
-        if now != question and not answered_now:
-            problems.append(_at(new, ("questions", index) if now else ("questions",), "silent-change",
-                                f"群众提问第{index + 1}条（{question.asked.isoformat()}）已公开，不能改动或删除；只能补上答复或在末尾添加新的提问"))
-            break
+    problems += _questions(old, new)
     if problems or len(new.corrections) > len(old.corrections):
         return problems
     changes = sorted(_changes(shown(old), shown(_truncated(new, old))), key=lambda change: _line(new, change[1]))
@@ -149,6 +142,18 @@ def _compare(old: Disclosure, new: Disclosure) -> list[Problem]:
     more = f"（共{len(changes)}处）" if len(changes) > SHOWN_CHANGES else ""
     return [_at(new, changes[0][1], "silent-change", f"已公开的内容被改动，但 corrections 末尾没有新的更正：{listed}{more}。"
                 "确需更正请在 corrections 末尾添加一条（日期、原因），否则请改回原样")]
+
+
+def _questions(old: Disclosure, new: Disclosure) -> list[Problem]:
+    """Published questions stay as they were; an unanswered one may get its answer (§14.3)."""
+    for index, question in enumerate(old.questions):
+        now = new.questions[index] if index < len(new.questions) else None
+        answered_now = question.answer is None and question.answered is None and now is not None and (
+            now.asked, now.channel, now.question) == (question.asked, question.channel, question.question)
+        if now != question and not answered_now:
+            return [_at(new, ("questions", index) if now else ("questions",), "silent-change",
+                        f"群众提问第{index + 1}条（{question.asked.isoformat()}）已公开，不能改动或删除；只能补上答复或在末尾添加新的提问")]
+    return []
 
 
 def _truncated(new: Disclosure, old: Disclosure) -> Disclosure:
