@@ -26,6 +26,7 @@ from .source import decode
 
 STORE = "published-versions"  # the folder in the content root; one `<village>.jsonl` per village
 SUFFIX = ".jsonl"
+MAX_BYTES = 64 * 2**20  # a village's versions for decades are a few MB; more is not a store
 NOT_SHOWN = frozenset({"source", "unreadable", "questions"})  # questions grow without a new version (§14.3)
 _FIELDS = ("chain", "correction", "id", "item", "path", "published")
 
@@ -78,11 +79,14 @@ def read(content: Path, slug: str, shown_root: str | None = None) -> tuple[list[
     prefix = _prefix(content, shown_root)
     where = store_display(content, slug, shown_root)
     try:
-        data = target.read_bytes()
+        with open(target, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         return [], []
     except OSError:
         return [], [error(where, 1, 1, "version-store", "无法读取版本记录（请检查文件权限）；版本记录不会被改写")]
+    if len(data) > MAX_BYTES:
+        return [], [error(where, 1, 1, "version-store", f"版本记录超过 {MAX_BYTES // 2**20} MB，不像是 sitegen 写的；请从 git 历史恢复这个文件")]
     text, problems = decode(data, where)
     if text is None:
         return [], problems
