@@ -16,7 +16,9 @@ from pathlib import Path
 
 import jinja2
 
-from . import clock, ledger, urls
+import hashlib
+
+from . import clock, ledger, urls, versions
 from .blobs import Blob, Blobs, Tampered
 from .executors import run_dask, run_local
 from .loader import load_root
@@ -104,17 +106,18 @@ def _build(
         [content, theme_dir, PACKAGE],
         {"posters": posters, "as_of": as_of.isoformat()},  # no output depends on SOURCE_DATE_EPOCH or the clock, only on as_of
         previous.stats if previous else None,
-        skip=frozenset({(content / ledger.LEDGER).as_posix()}),  # read by the URL check alone, written by the build
+        # read by the URL check and the version rules, written by the build: fingerprinted below
+        skip=frozenset({(content / ledger.LEDGER).as_posix()}) | versions.store_files(content),
     )
     intact = previous is not None and previous.output_intact(output)
 
-    def fingerprint() -> str:  # the inputs, the ledger as it is now, and whether URLs get recorded
-        return f"{inputs.digest} {ledger.digest(content)} {'recorded' if record_urls else 'preview'}"
+    def fingerprint() -> str:  # the inputs, the ledger and the version store as they are now, and whether they get written
+        return f"{inputs.digest} {ledger.digest(content)} {versions.digest(content)} {'recorded' if record_urls else 'preview'}"
 
     if intact and previous.inputs == fingerprint():
         return BuildResult(previous.warnings, len(previous.outputs), 0)
     templates = inputs.digests_under((theme_dir / "templates").as_posix())
-    produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, previous if intact else None, templates), jobs, executor)
+    produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, previous if intact else None, templates, recorded=record_urls), jobs, executor)
     if has_errors(produced.problems):
         return BuildResult(tuple(produced.problems))
     blobs, kept = Blobs(cache), previous.outputs if intact else {}
@@ -122,7 +125,7 @@ def _build(
         try:
             written, changed = publish(output, produced.files, blobs, kept)
         except Tampered:  # a cached file changed after it was checked: render everything, trust nothing
-            produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, None, templates, trusted=False), jobs, executor)
+            produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, None, templates, trusted=False, recorded=record_urls), jobs, executor)
             if has_errors(produced.problems):
                 return BuildResult(tuple(produced.problems))
             written, changed = publish(output, produced.files, blobs, kept)
@@ -134,6 +137,8 @@ def _build(
     problems = list(produced.problems)
     if record_urls:
         problems += ledger.write(content, produced.published)
+        for slug, lines in produced.versions.items():
+            problems += versions.write(content, slug, lines)
     warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
     save_state(cache, output, BuildState(fingerprint(), written, warnings, inputs.stats, folder_mtimes(output, written)))
     return BuildResult(tuple(problems), len(produced.files), changed)
@@ -147,6 +152,7 @@ class Reuse:
     previous: BuildState | None  # only when the output folder is exactly as that build left it
     templates: dict[str, str]  # page template name → sha256, as the snapshot found them
     trusted: bool = True  # False: no village record is read (a cached file changed during the build)
+    recorded: bool = True  # False: a preview, which never writes the version store
 
     def unchanged(self, record: VillageOutput, blobs: Blobs) -> bool:
         """Its templates are as they were, and each of its files is in the output or the cache."""
@@ -164,6 +170,7 @@ class Produced:
     files: dict[str, bytes | Blob]
     problems: list[Problem]
     published: frozenset[str] = frozenset()  # absolute URL of every page, for the ledger
+    versions: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # village → lines its store gains
 
 
 def produce(
@@ -190,12 +197,18 @@ def produce(
     blobs = Blobs(cache)
     # page templates: each page records those it used
     base, keys = reuse.inputs.village_keys(content, slugs, skip=(theme_dir / "templates").as_posix())
+    stores = {slug: versions.raw(content, slug) for slug in slugs}
+    mode = "recorded" if reuse.recorded else "preview"
+
+    def key(slug: str, store: bytes) -> str:  # a village's key includes its version store
+        return hashlib.sha256(f"{keys[slug]}\0{mode}\0{hashlib.sha256(store).hexdigest()}".encode()).hexdigest()
+
     outputs: dict[str, VillageOutput] = {}
     previous: dict[str, VillageOutput] = {}
     for slug in slugs if reuse.trusted else ():
         record = load_record(record_file(cache, content, slug, posters))
-        if record and record[0] == keys[slug] and reuse.unchanged(record[1], blobs):
-            outputs[slug] = record[1]
+        if record and record[0] == key(slug, stores[slug]) and reuse.unchanged(record[1], blobs):
+            outputs[slug] = dataclasses.replace(record[1], versions=())  # its new versions are in the store now
         elif record:
             previous[slug] = record[1]
     # absolute paths, so workers elsewhere find the folders; problems still name them as given
@@ -213,8 +226,9 @@ def produce(
         fresh = run_local(build_village, tasks, jobs, recycle=posters)
     for slug, output in zip(todo, fresh):
         outputs[slug] = output
-        if not has_errors(output.problems):
-            save_record(record_file(cache, content, slug, posters), keys[slug], output)
+        if not has_errors(output.problems):  # keyed by the store as this build leaves it
+            after = versions.appended(stores[slug], output.versions) if reuse.recorded else stores[slug]
+            save_record(record_file(cache, content, slug, posters), key(slug, after), output)
     outputs = [outputs[slug] for slug in slugs]
     problems = sorted({*problems, *(p for output in outputs for p in output.problems)})  # each once
     if has_errors(problems):
@@ -244,4 +258,5 @@ def produce(
     published = {urls.absolute(site.config.base_url, path.removesuffix("index.html")) for path in files if path.endswith("index.html")}
     recorded, unreadable = ledger.read(content)
     problems += unreadable + ledger.removed(str(content), recorded, published)
-    return Produced(files, sorted(problems), frozenset(published))
+    lines = {slug: output.versions for slug, output in zip(slugs, outputs) if output.versions}
+    return Produced(files, sorted(problems), frozenset(published), lines)

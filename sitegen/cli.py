@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--theme", type=Path, help="主题文件夹（默认自带的 themes/default）")
     build.add_argument("--format", choices=("text", "json"), default="text", help="问题的输出格式")
     build.add_argument("--no-posters", action="store_true", help="不生成打印用的 PDF（海报、标牌、公开栏张贴材料）")
-    build.add_argument("--preview", action="store_true", help="预览：不把新网址记入 published-urls.txt")
+    build.add_argument("--preview", action="store_true", help="预览：不把新网址记入 published-urls.txt，也不把新版本记入 published-versions")
     build.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认每个处理器核心一个）")
     build.add_argument("--executor", help="在 Dask 集群上生成，如 dask://10.0.0.5:8786（各节点须装有 sitegen 并能访问相同路径）")
     _as_of(build)

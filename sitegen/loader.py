@@ -20,8 +20,9 @@ from .model import Contact, Profile, Site, SiteConfig, Supervisors, Village, Wit
 from .problems import Problem, error
 from .profile import PROFILE, apply, baseline
 from .reading import SLUG, Reader, entries, skip_or_unsafe
+from .versions import STORE
 
-ROOT_FILES = {"site.yaml", "profile.yaml", "published-urls.txt"}
+ROOT_FILES = {"site.yaml", "profile.yaml", "published-urls.txt"}  # and the folder versions.STORE
 
 # --- schemas (contract §2–7) -------------------------------------------------------------
 
@@ -137,6 +138,8 @@ def load_root(content: str | Path, as_of: dt.date | None = None) -> tuple[Site |
         if skip_or_unsafe(reader, path, dirent):
             continue
         if dirent.is_dir():
+            if dirent.name == STORE:  # the version store (sitegen/versions.py), written by the build
+                continue
             if SLUG.fullmatch(dirent.name):
                 slugs.append(dirent.name)
             else:

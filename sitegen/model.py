@@ -6,7 +6,6 @@ kind's own class lives in its module under `sitegen/kinds/`."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -98,8 +97,11 @@ class Disclosure(Record):
 
     @property
     def version(self) -> str:
-        """Short id of the item's exact source text, printed on page and poster so both can be matched."""
-        return hashlib.sha256(self.source.text.encode("utf-8")).hexdigest()[:8]
+        """Short id of what the item shows (sitegen/versions.py), printed on page and poster so
+        both can be matched; not of its bytes: a comment or key order is not a new version."""
+        from .versions import version_id  # the store's module; it imports this one
+
+        return version_id(self)
 
     @property
     def updated(self) -> dt.date:

@@ -54,6 +54,11 @@ def loads(raw: bytes, kind: Any) -> Any:
         raise RecordError("nested too deeply") from None
 
 
+def plain(value: Any) -> Any:
+    """The JSON value `dumps` writes for `value` (the version store hashes and keeps it)."""
+    return _plain(value)
+
+
 def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         data = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import atomic, attachments, records
+from . import atomic, attachments, history, records, urls, versions
 from .blobs import Blob, Blobs
 from .loader import load_root, load_village
 from .problems import Problem, error, has_errors
@@ -24,7 +24,7 @@ from .render import data as open_data
 from .render.html import Listing, Theme, plan_village, render_page
 from .rules import check_site
 
-RECORD_VERSION = 3  # of the village records in the cache: a record of another shape is not read
+RECORD_VERSION = 4  # of the village records in the cache: a record of another shape is not read
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class VillageOutput:
     sitemap: tuple[tuple[str, bool, dt.date | None], ...] = ()  # (path, noindex, updated)
     pages: dict[str, PageMemo] = field(default_factory=dict)  # page path → memo, for the next build
     posters: dict[str, str] = field(default_factory=dict)  # poster input key → PDF cache key, likewise
+    versions: tuple[str, ...] = ()  # lines the build appends to the village's version store (§12)
 
 
 def record_file(cache: Path, content: Path, slug: str, posters: bool) -> Path:
@@ -105,6 +106,8 @@ def build_village(task: VillageTask) -> VillageOutput:
         return VillageOutput(tuple(problems))
     site = dataclasses.replace(root, villages=(village,))
     problems += check_site(site)
+    record, found = history.examine(Path(content), site, village, shown)
+    problems += found
     if has_errors(problems):
         return VillageOutput(tuple(problems))
     theme = shared_theme(Path(theme_dir), root.config.locale)
@@ -135,19 +138,21 @@ def build_village(task: VillageTask) -> VillageOutput:
             from .render.posters import build_posters, page_links  # imports WeasyPrint: only when needed
 
             memo = previous.posters if previous else None
-            rendered, poster_problems = build_posters(site, theme, Path(cache), base=base, memo=memo, images=published)
+            rendered, poster_problems = build_posters(site, theme, Path(cache), base=base, memo=memo, images=published, record=record)
             printed, poster_memo = rendered.files, rendered.memo
             problems += poster_problems
             if has_errors(poster_problems):
                 return VillageOutput(tuple(problems))
-            links = page_links(site, theme, printed)
+            links = page_links(site, theme, printed, record)
             files.update((path, store(path, data)) for path, data in printed.items())
-        extra = open_data.village_files(site, village, theme.strings, printed)  # feed, data.json, CSVs
+        extra = open_data.village_files(site, village, theme.strings, printed, record)  # feed, data.json, CSVs
         files.update((path, store(path, data)) for path, data in extra.items())
         for path, more in open_data.page_links(site, village, extra, theme.strings).items():
             links[path] = {**links.get(path, {}), **more}
         templates = templates or {}
-        pages = plan_village(site, theme, village, links, published)
+        for path, more in history_links(record).items():
+            links[path] = {**links.get(path, {}), **more}
+        pages = plan_village(site, theme, village, links, published, record.superseded)
         for page in pages:
             key = page.key(base)
             memo = old_pages.get(page.path)
@@ -164,7 +169,17 @@ def build_village(task: VillageTask) -> VillageOutput:
         return VillageOutput((*problems, template_problem(exc, theme)))
     entries = tuple((page.path, page.noindex, page.updated) for page in pages)
     listing = Listing.of(village, open_data.public_items(site, village)[: open_data.FEED_SIZE])
-    return VillageOutput(tuple(problems), files, listing, entries, memos, poster_memo)
+    lines = record.lines(versions.raw(Path(content), slug), slug)
+    return VillageOutput(tuple(problems), files, listing, entries, memos, poster_memo, lines)
+
+
+def history_links(record: history.Record) -> dict[str, dict]:
+    """Per page path: the item's history (版本记录), and on an old version's page which one it is."""
+    links: dict[str, dict] = {path: {"history": made} for path, made in record.histories.items()}
+    for entry in record.superseded:
+        made = record.histories[urls.disclosure_path(entry.item)]
+        links[history.old_path(entry.item, entry.id)] = {"history": made, "superseded": made.of(entry.id)}
+    return links
 
 
 _THEMES: dict[tuple[Path, str], Theme] = {}

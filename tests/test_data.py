@@ -65,7 +65,7 @@ class Item:
 def example_items() -> list[Item]:
     """Every published item of the example, read straight from the files."""
     items = []
-    for village_dir in sorted(p for p in EXAMPLE.iterdir() if p.is_dir()):
+    for village_dir in sorted(p for p in EXAMPLE.iterdir() if (p / "village.yaml").is_file()):  # not the version store
         slug, name = village_dir.name, raw(village_dir / "village.yaml")["name"]
         sources = [("finance", p) for p in sorted(village_dir.glob("finance/*.yaml"))]
         sources += [("affairs", p) for p in sorted(village_dir.glob("affairs/*/*.md"))]

@@ -19,6 +19,7 @@ from conftest import ROOT
 from sitegen import clock
 from sitegen.cli import main
 from sitegen.profile import baseline
+from sitegen.versions import STORE
 
 GUIDE = ROOT / "docs" / "clerk-guide.md"
 MARK = re.compile(r"<!-- sitegen-check: ([\w-]+) -->\n+```[^\n]*\n(.*?)\n```", re.S)
@@ -136,6 +137,9 @@ SCENARIOS["points-chain"] = ((replace(POINTS, "group: 第一组\n    points: 102
 SCENARIOS["points-rule"] = ((replace(POINTS, "rule: A3, points: 3, reason: 垃圾分类月度评比合格", "rule: A6, points: 3, reason: 垃圾分类月度评比合格"),), CHECK)
 SCENARIOS["points-decimal"] = ((replace(POINTS, "{code: A1, text: 参加村内义务劳动（清理沟渠、修补道路等）, points: 5}",
                                         "{code: A1, text: 参加村内义务劳动（清理沟渠、修补道路等）, points: 2.5}"),), CHECK)
+SCENARIOS["silent-change"] = ((replace("dongtan/finance/2026-10.yaml", "    amount: 470.00\n", "    amount: 480.00\n"),
+                                replace("dongtan/finance/2026-10.yaml", "closing_balance: 347302.11", "closing_balance: 347312.11")), CHECK)
+WITH_STORE = {"silent-change"}  # the others show one rule alone, as in a file not yet published
 SCENARIOS["quorum-short"] = SCENARIOS["quorum"]  # section 4 lists it among the real examples, section 11 explains it
 POSTING = "xiwang/postings/2026-11.yaml"
 SCENARIOS.update({  # section 15: board photos
@@ -159,10 +163,21 @@ def test_every_shown_message_is_marked_and_every_mark_has_a_scenario(guide_sampl
     assert set(guide_samples) == set(SCENARIOS)
 
 
+def unpublished(content: Path) -> None:
+    """The example as before its first build with a version store: no store, and none of the
+    old versions' addresses the store keeps online. Most samples break a published item to show
+    one rule; a clerk meets that rule alone in a new file (a published one adds silent-change)."""
+    shutil.rmtree(content / STORE)
+    ledger = content / "published-urls.txt"
+    ledger.write_text("".join(line for line in ledger.read_text("utf-8").splitlines(keepends=True) if "/v/" not in line), "utf-8")
+
+
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_the_guide_shows_what_sitegen_prints(name, guide_samples, tmp_path, monkeypatch, capsys):
     edits, argv = SCENARIOS[name]
     shutil.copytree(ROOT / "content", tmp_path / "content")
+    if name not in WITH_STORE:
+        unpublished(tmp_path / "content")
     for edit in edits:
         edit(tmp_path / "content")
     monkeypatch.chdir(tmp_path)

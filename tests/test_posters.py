@@ -22,7 +22,7 @@ from helpers import soup
 from PIL import Image
 from sample import AFFAIRS, SITE, files
 
-from sitegen import urls
+from sitegen import history, urls
 from sitegen.build import build
 from sitegen.render import pdf, poster_plan, posters
 from sitegen.render.html import Theme, default_theme
@@ -109,13 +109,22 @@ def all_pdfs(built: Path) -> list[Path]:
 # --- what the example produces ----------------------------------------------------------
 
 
+def changed(item) -> set[str]:
+    """The months whose board pack holds the item's poster (§12): posted, corrected, or a step or
+    progress entry added (dated on or after posting)."""
+    dates = [item.posted, *(c.date for c in item.corrections)]
+    dates += [entry.date for entry in (*getattr(item, "steps", ()), *getattr(item, "progress", ()))]
+    return {f"{day:%Y-%m}" for day in dates if day >= item.posted}
+
+
 def test_every_published_item_has_a_poster_and_every_village_a_sign_and_packs(built, example_site):
     expected = set()
     for village in example_site.villages:
         expected.add(f"{village.slug}/sign.pdf")
         for item in village.disclosures:
             expected.add(urls.disclosure_path(item) + "poster.pdf")
-            expected.add(f"{village.slug}/board/{item.posted:%Y-%m}.pdf")
+            expected |= {f"{village.slug}/board/{month}.pdf" for month in changed(item)}
+    expected |= {path + "poster.pdf" for path in history.superseded_paths(EXAMPLE, example_site)}  # old versions (§12)
     assert {p.relative_to(built).as_posix() for p in all_pdfs(built)} == expected
     assert len(expected) > 40
 
@@ -272,7 +281,8 @@ def test_board_pack_is_the_months_posters_in_one_file(built, example_site):
     for village in example_site.villages:
         months: dict[str, list] = {}
         for item in village.disclosures:
-            months.setdefault(f"{item.posted:%Y-%m}", []).append(item)
+            for month in changed(item):
+                months.setdefault(month, []).append(item)
         for month, items in months.items():
             pack = built / village.slug / "board" / f"{month}.pdf"
             parts = sorted(items, key=lambda d: (d.posted, d.kind, urls.disclosure_path(d)))
@@ -351,21 +361,22 @@ def test_rendering_in_this_process_leaves_the_cache_keys_of_later_villages_alone
 
 
 def test_an_edit_renders_the_html_of_its_months_posters_only(tmp_path, monkeypatch):
-    """Unchanged posters are found in the cache by their input key, without rendering HTML."""
+    """Unchanged posters are found in the cache by their input key, without rendering HTML.
+    (Previews, so the edit without a correction is not a silent change of a published item.)"""
     content, cache, theme = write_tree(tmp_path / "content", files()), tmp_path / "cache", tmp_path / "theme"
     shutil.copytree(default_theme(), theme)
-    assert build(content, tmp_path / "out", theme, cache_dir=cache, jobs=1).ok
+    assert build(content, tmp_path / "out", theme, cache_dir=cache, jobs=1, record_urls=False).ok
     made: list[str] = []
     real = poster_plan.context
     monkeypatch.setattr(poster_plan, "context", lambda site, theme, page_path, **extra: made.append(page_path) or real(site, theme, page_path, **extra))
     (content / "dongtan/affairs/2026-Q3/dibao.md").write_text(AFFAIRS.replace("现有低保对象1户。", "现有低保对象1户，无变动。"), "utf-8")
-    assert build(content, tmp_path / "out", theme, cache_dir=cache, jobs=1).ok
+    assert build(content, tmp_path / "out", theme, cache_dir=cache, jobs=1, record_urls=False).ok
     october = {"dongtan/affairs/2026-Q3/dibao/"}  # the only item posted in 2026-10: its poster and pack
     assert set(made) == october
     made.clear()
     sign = theme / "poster" / "sign.html"
     sign.write_text(sign.read_text("utf-8") + "{# v2 #}\n", "utf-8")
-    assert build(content, tmp_path / "out", theme, cache_dir=cache, jobs=1).ok  # a poster template: every HTML again
+    assert build(content, tmp_path / "out", theme, cache_dir=cache, jobs=1, record_urls=False).ok  # a poster template: every HTML again
     assert set(made) == october | {"dongtan/", "dongtan/finance/2026-10/", "dongtan/major/2026-road/"}
 
 

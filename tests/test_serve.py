@@ -163,7 +163,9 @@ def test_content_edit_is_served_after_rebuild_and_announced(preview, folder):
     source = folder / "content" / "dongtan" / "major" / "2026-road.md"
     original = source.read_text("utf-8")
     try:
-        source.write_text(original + "\n预览测试：新增的一句话。\n", "utf-8")
+        corrected = original.replace("posted: 2026-03-16\n", "posted: 2026-03-16\ncorrections:\n  - {date: 2026-03-20, reason: 预览测试。}\n", 1)
+        assert corrected != original  # a published item changes only with a correction (§12)
+        source.write_text(corrected + "\n预览测试：新增的一句话。\n", "utf-8")
         after = next_token()  # pushed when the rebuild finishes: the open page reloads
         assert after != before
         status, page = preview.get("/dongtan/major/2026-road/")

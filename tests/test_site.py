@@ -13,7 +13,7 @@ import yaml
 from conftest import EXAMPLE
 from helpers import decode_qr, rasterize_qr_svg, soup
 
-from sitegen import urls
+from sitegen import history, urls
 from sitegen.money import format_money, uppercase_yuan
 
 
@@ -37,6 +37,7 @@ def test_every_disclosure_has_its_contract_path(built, example_site):
         expected.update(urls.disclosure_path(d) + "index.html" for d in village.paged)  # board photos have pages too
     expected.update(old + "index.html" for old, _ in example_site.config.redirects)  # redirect pages
     expected.update(w.path + "index.html" for w in example_site.config.withdrawn)  # withdrawal notices
+    expected.update(path + "index.html" for path in history.superseded_paths(EXAMPLE, example_site))  # old versions (§12)
     found = {p.relative_to(built).as_posix() for p in all_pages(built)}
     assert found == expected
     finance = {p.relative_to(EXAMPLE).as_posix()[: -len(".yaml")] for p in EXAMPLE.glob("*/finance/*.yaml")}

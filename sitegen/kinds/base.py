@@ -83,6 +83,9 @@ class Kind:
     # page context from the published attachments (site path → bytes), e.g. photos with their pixel
     # sizes: it goes in the page's links, so a changed photo changes the page's cache key
     attachment_links: Callable[[Record, str, dict[str, bytes]], dict[str, Any]] = lambda item, page, published: {}
+    # lists of dated entries that only grow at the end (§12): an added entry is a new version
+    # without a correction, and puts the poster in that month's board pack
+    append_only: tuple[str, ...] = ()
 
     @property
     def template(self) -> str:

@@ -129,7 +129,8 @@ def _path(statement: FinanceStatement) -> str:
 
 def _markdown(statement: FinanceStatement) -> tuple[str | None, int]:
     """The notes, and the line they start on: `notes: |` starts its text on the next line."""
-    key_line = statement.source.text.splitlines()[statement.notes_line - 1]
+    lines = statement.source.text.splitlines()  # none for an old version rebuilt from the store
+    key_line = lines[statement.notes_line - 1] if 0 < statement.notes_line <= len(lines) else ""
     return statement.notes, statement.notes_line + (1 if re.search(r":\s*[|>][-+0-9]*\s*(#.*)?$", key_line) else 0)
 
 

@@ -120,4 +120,5 @@ KIND = Kind(
     coded=True,
     rules=(major_rules.check,),
     bulk={"body": ""},
+    append_only=("steps", "progress"),
 )

@@ -152,9 +152,11 @@ def _json(value: object) -> bytes:
 # --- the village's files ---------------------------------------------------------------------
 
 
-def village_data(site: Site, village: Village, strings: dict[str, str], printed: Collection[str] = ()) -> bytes:
-    """data.json: every published item a machine may list, with its page, poster and data URLs."""
+def village_data(site: Site, village: Village, strings: dict[str, str], printed: Collection[str] = (), record=None) -> bytes:
+    """data.json: every published item a machine may list, with its page, poster and data URLs,
+    and its versions (`record`: history.Record): each one's page stays online."""
     base = site.config.base_url
+    histories = record.histories if record else {}
     items = []
     for d in (d for d in village.disclosures if not site.is_personal(d)):
         path = urls.disclosure_path(d)
@@ -162,6 +164,8 @@ def village_data(site: Site, village: Village, strings: dict[str, str], printed:
                  "posted": d.posted.isoformat(), "updated": d.updated.isoformat(), "version": d.version}
         if urls.poster_path(d) in printed:
             entry["poster"] = urls.absolute(base, urls.poster_path(d))
+        if path in histories:
+            entry["versions"] = [_version(v, base) for v in histories[path].versions]
         entry.update(kind_of(d).data_entry(d, path, base))
         entry["questions"] = questions.data(d)
         items.append(entry)
@@ -172,9 +176,15 @@ def village_data(site: Site, village: Village, strings: dict[str, str], printed:
     })
 
 
-def village_files(site: Site, village: Village, strings: dict[str, str], printed: Collection[str] = ()) -> dict[str, bytes]:
+def _version(version, base: str) -> dict:
+    correction = {"date": version.correction_date.isoformat(), "reason": version.reason} if version.correction_date else None
+    return {"number": version.number, "id": version.id, "published": version.published.isoformat(),
+            "correction": correction, "current": version.current, "url": urls.absolute(base, version.path)}
+
+
+def village_files(site: Site, village: Village, strings: dict[str, str], printed: Collection[str] = (), record=None) -> dict[str, bytes]:
     """Every feed and data file of one village, by output path."""
-    files = {feed_path(village): village_feed(site, village, strings), data_path(village): village_data(site, village, strings, printed)}
+    files = {feed_path(village): village_feed(site, village, strings), data_path(village): village_data(site, village, strings, printed, record)}
     for kind in (kind for kind in KINDS if not kind.record):  # a record is in no data file
         for item in village.of(kind.name):
             if item.published and not site.is_personal(item):

@@ -295,9 +295,16 @@ def plan_addresses(site: Site, listings: list[Listing]) -> list[Page]:
 
 
 def plan_village(
-    site: Site, theme: Theme, village: Village, links: dict[str, dict] | None = None, published: dict[str, bytes] | None = None
+    site: Site,
+    theme: Theme,
+    village: Village,
+    links: dict[str, dict] | None = None,
+    published: dict[str, bytes] | None = None,
+    superseded: tuple = (),
 ) -> list[Page]:
-    """A village's home and one page per published item and record, in a stable order.
+    """A village's home, one page per published item and record, and one per superseded version
+    of an item (`history.Record.superseded`: store entries, at `<page>v/<id>/`, never indexed),
+    in a stable order.
 
     `links` adds context per page path: the print links (poster, sign, board packs) and their sizes;
     `published` (the attachments as published) gives a record its photos' sizes. An item's page
@@ -324,22 +331,26 @@ def plan_village(
             links=links.get(urls.village_path(village), {}),
         )
     ]
-    for item in shown:
+    pages_of = [(item, urls.disclosure_path(item), (village.source, item.source), site.is_personal(item)) for item in shown]
+    pages_of += [
+        (entry.item, f"{urls.disclosure_path(entry.item)}v/{entry.id}/", (village.source, Source(f"{entry.item.source.path}@{entry.id}", repr(entry.item.questions))), True)
+        for entry in superseded
+    ]
+    for item, page_path, sources, noindex in pages_of:
         kind = kind_of(item)
         body = kind.markdown(item)[0]
-        page_path = urls.disclosure_path(item)
         rewrite = attachments.link_rewriter(item, lambda path, image, here=page_path: urls.relative(here, quote(path)))
         html = theme.markdown(body, rewrite) if body else None
         extra = {kind.markdown_var: html or Markup("")}
         pages.append(
             Page(
-                urls.disclosure_path(item),
+                page_path,
                 kind.template,
-                {"village": header, "d": item, **extra},
+                {"village": header, "d": item, "private": site.is_personal(item), **extra},
                 updated=item.updated,
-                noindex=site.is_personal(item),
+                noindex=noindex,
                 contacts=contacts,
-                sources=(village.source, item.source),
+                sources=sources,
                 links={**links.get(page_path, {}), **kind.attachment_links(item, page_path, published or {})},
             )
         )

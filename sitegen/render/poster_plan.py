@@ -62,12 +62,15 @@ class Batch:
     files: tuple[PdfFile, ...]
 
 
-def plan_posters(site: Site, theme: Theme, base: str = "", images: Mapping[str, bytes] | None = None) -> list[Batch]:
-    """Every PDF of the site: per village its sign, then per posting month the posters and the pack.
+def plan_posters(site: Site, theme: Theme, base: str = "", images: Mapping[str, bytes] | None = None, record=None) -> list[Batch]:
+    """Every PDF of the site: per village its sign, then per month the posters posted in it and
+    the month's board pack, which holds every poster that changed that month (`changed_months`),
+    then a poster per superseded version (`record`: history.Record, for a site of one village).
 
     With `base`, each document's key hashes it with the page path and the sources it shows."""
     env = _environment(theme)
     batches = []
+    histories = record.histories if record else {}
     for village in site.villages:
         contacts = village.contacts + site.config.contacts
 
@@ -79,15 +82,32 @@ def plan_posters(site: Site, theme: Theme, base: str = "", images: Mapping[str, 
         batches.append(Batch((doc,), (PdfFile(urls.sign_path(village), (0,)),)))
         months: dict[str, list[Disclosure]] = {}
         for item in sorted(village.disclosures, key=lambda d: (d.posted, d.kind, urls.disclosure_path(d))):
-            months.setdefault(item.posted.strftime("%Y-%m"), []).append(item)
+            for month in changed_months(item):
+                months.setdefault(month, []).append(item)
         for month, items in sorted(months.items()):
-            docs = tuple(_disclosure_doc(site, theme, env, village, item, contacts, base, images or {}) for item in items)
-            files = [PdfFile(urls.poster_path(item), (index,)) for index, item in enumerate(items)]
+            docs = tuple(
+                _disclosure_doc(site, theme, env, village, item, contacts, base, images or {}, histories.get(urls.disclosure_path(item)))
+                for item in items
+            )
+            files = [PdfFile(urls.poster_path(item), (index,)) for index, item in enumerate(items) if item.posted.strftime("%Y-%m") == month]
             year, number = month.split("-")
             title = theme.strings["board_title"].format(village=village.name, year=int(year), month=int(number))
             files.append(PdfFile(urls.board_path(village, month), tuple(range(len(items))), title))
             batches.append(Batch(docs, tuple(files)))
+        for entry in record.superseded if record else ():
+            made = histories[urls.disclosure_path(entry.item)]
+            page = f"{urls.disclosure_path(entry.item)}v/{entry.id}/"
+            doc = _disclosure_doc(site, theme, env, village, entry.item, contacts, base, images or {}, made, page, made.of(entry.id))
+            batches.append(Batch((doc,), (PdfFile(page + urls.POSTER_NAME, (0,)),)))
     return batches
+
+
+def changed_months(item: Disclosure) -> list[str]:
+    """The months (YYYY-MM) in which the item's poster changed: posted, corrected, or an entry
+    added to one of its append-only lists (a major matter's steps and progress)."""
+    dates = [item.posted, *(c.date for c in item.corrections)]
+    dates += [entry.date for name in kind_of(item).append_only for entry in getattr(item, name)]
+    return sorted({day.strftime("%Y-%m") for day in dates if day >= item.posted})
 
 
 def _disclosure_doc(
@@ -99,8 +119,16 @@ def _disclosure_doc(
     contacts: tuple[Contact, ...],
     base: str,
     images: Mapping[str, bytes],
+    made=None,
+    page_path: str | None = None,
+    superseded=None,
 ) -> PlannedDoc:
-    page_path = urls.disclosure_path(item)
+    """The poster of an item, or with `page_path` and `superseded` of one of its old versions."""
+    page_path = page_path or urls.disclosure_path(item)
+    shown = {"history": made} if made else {}
+    if superseded:
+        shown["superseded"] = superseded
+        shown["current_url_html"] = breakable_url(urls.absolute(site.config.base_url, made.current.path))
 
     def to_url(path: str, image: bool) -> str:  # images print; a link prints the web address of its file
         if image and path in images:
@@ -119,12 +147,14 @@ def _disclosure_doc(
             contacts=contacts,
             body_html=theme.markdown(body, attachments.link_rewriter(item, to_url)) if body else None,
             **kind.poster_context(item),
+            **shown,
         )
         return env.get_template(kind.template).render(values)
 
-    shown = [site_path for name in attachments.referenced(item) if (site_path := attachments.site_path(item.village, name)) in images]
-    printed = "".join(f"\0{path}\0{hashlib.sha256(images[path]).hexdigest()}" for path in shown)
-    key = _doc_key(base, page_path + printed, village.source, item.source)
+    pictures = [site_path for name in attachments.referenced(item) if (site_path := attachments.site_path(item.village, name)) in images]
+    printed = "".join(f"\0{path}\0{hashlib.sha256(images[path]).hexdigest()}" for path in pictures)
+    own = item.source if page_path == urls.disclosure_path(item) else Source(item.source.path, repr(item))  # an old version: from the store
+    key = _doc_key(base, f"{page_path}{printed}\0{shown!r}", village.source, own)
     return PlannedDoc(urls.absolute(site.config.base_url, page_path), key, html)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .. import ledger, questions
+from .. import history, ledger, questions
 from ..loader import load_site
 from ..model import Site
 from ..problems import Problem, has_errors
@@ -32,11 +32,16 @@ def check_site(site: Site) -> list[Problem]:
 def check_content(content: str | Path, as_of: dt.date | None = None) -> tuple[Site | None, list[Problem]]:
     """Load and validate a content folder as of a date: what `check` reports and what `build` refuses on."""
     site, problems = load_site(content, as_of)
+    old_versions: list[str] = []
     if site is not None:
         problems = problems + check_site(site)
+        for village in site.villages:
+            record, found = history.examine(Path(content), site, village)
+            problems += found
+            old_versions += record.old_paths
     recorded, unreadable = ledger.read(Path(content))
     problems = problems + unreadable
     if site is not None and not has_errors(problems):  # a village that failed to load is not a removed one
         problems += addresses.check(site, content)
-        problems += ledger.removed(str(content), recorded, ledger.site_urls(site))
+        problems += ledger.removed(str(content), recorded, ledger.site_urls(site, old_versions))
     return site, sorted(problems)
