@@ -55,7 +55,7 @@ def site_urls(site: Site) -> set[str]:
     """The page URLs a build of `site` publishes, from the model alone, so `check` can spot a
     vanishing URL without rendering (the build takes them from the pages it made; a test keeps
     the two equal)."""
-    paths = {""} | {urls.village_path(v) for v in site.villages}
+    paths = {"", urls.STATUS} | {urls.village_path(v) for v in site.villages}
     paths |= {urls.disclosure_path(d) for v in site.villages for d in v.disclosures}
     paths |= {old for old, _ in site.config.redirects} | {w.path for w in site.config.withdrawn}
     return {urls.absolute(site.config.base_url, path) for path in paths}

@@ -16,15 +16,16 @@ from pathlib import Path
 
 import jinja2
 
-from . import atomic, attachments, records
+from . import atomic, attachments, records, status
 from .blobs import Blob, Blobs
 from .loader import load_root, load_village
 from .problems import Problem, error, has_errors
 from .render import data as open_data
 from .render.html import Listing, Theme, plan_village, render_page
-from .rules import check_site
+from .rules import check_site, timeliness
+from .status import VillageStatus
 
-RECORD_VERSION = 3  # of the village records in the cache: a record of another shape is not read
+RECORD_VERSION = 4  # of the village records in the cache: a record of another shape is not read
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class VillageOutput:
     sitemap: tuple[tuple[str, bool, dt.date | None], ...] = ()  # (path, noindex, updated)
     pages: dict[str, PageMemo] = field(default_factory=dict)  # page path → memo, for the next build
     posters: dict[str, str] = field(default_factory=dict)  # poster input key → PDF cache key, likewise
+    clock: VillageStatus | None = None  # its row on the inspection page, as of the build's date
 
 
 def record_file(cache: Path, content: Path, slug: str, posters: bool) -> Path:
@@ -104,7 +106,7 @@ def build_village(task: VillageTask) -> VillageOutput:
     if root is None or village is None:
         return VillageOutput(tuple(problems))
     site = dataclasses.replace(root, villages=(village,))
-    problems += check_site(site)
+    problems = timeliness.quiet(problems + check_site(site))
     if has_errors(problems):
         return VillageOutput(tuple(problems))
     theme = shared_theme(Path(theme_dir), root.config.locale)
@@ -147,7 +149,8 @@ def build_village(task: VillageTask) -> VillageOutput:
         for path, more in open_data.page_links(site, village, extra, theme.strings).items():
             links[path] = {**links.get(path, {}), **more}
         templates = templates or {}
-        pages = plan_village(site, theme, village, links)
+        clock = status.village_status(site, village)
+        pages = plan_village(site, theme, village, links, clock)
         for page in pages:
             key = page.key(base)
             memo = old_pages.get(page.path)
@@ -164,7 +167,7 @@ def build_village(task: VillageTask) -> VillageOutput:
         return VillageOutput((*problems, template_problem(exc, theme)))
     entries = tuple((page.path, page.noindex, page.updated) for page in pages)
     listing = Listing.of(village, open_data.public_items(site, village)[: open_data.FEED_SIZE])
-    return VillageOutput(tuple(problems), files, listing, entries, memos, poster_memo)
+    return VillageOutput(tuple(problems), files, listing, entries, memos, poster_memo, clock)
 
 
 _THEMES: dict[tuple[Path, str], Theme] = {}

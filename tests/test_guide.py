@@ -56,6 +56,10 @@ def copy(source: str, target: str) -> Edit:
     return lambda root: shutil.copyfile(root / source, root / target)
 
 
+def delete(relative: str) -> Edit:
+    return lambda root: (root / relative).unlink()
+
+
 NOV = "dongtan/finance/2026-11.yaml"
 
 
@@ -126,6 +130,10 @@ SCENARIOS: dict[str, tuple[tuple[Edit, ...], tuple[str, ...]]] = {
     "affairs-short-row": ((replace(DIBAO, "[张桂芝, 第一组, 2, 980.00]", "[张桂芝, 2, 980.00]"),), CHECK),
     "affairs-wrong-quarter": ((replace(DIBAO, "period: 2026-Q3", "period: 2026-Q4"),), CHECK),
 }
+# the clock (§16): what is overdue depends on the date, so these name theirs
+SCENARIOS["overdue"] = ((), ("check", "content", "--as-of", "2026-12-02"))
+SCENARIOS["finance-gap"] = ((delete("dongtan/finance/2026-09.yaml"),), ("check", "content", "--as-of", "2026-11-10"))
+SCENARIOS["status-report"] = ((), ("status", "content", "--as-of", "2026-12-02", "--sample", "2"))
 SCENARIOS["quorum-short"] = SCENARIOS["quorum"]  # section 4 lists it among the real examples, section 11 explains it
 
 

@@ -37,6 +37,7 @@ def test_every_disclosure_has_its_contract_path(built, example_site):
         expected.update(urls.disclosure_path(d) + "index.html" for d in village.disclosures)
     expected.update(old + "index.html" for old, _ in example_site.config.redirects)  # redirect pages
     expected.update(w.path + "index.html" for w in example_site.config.withdrawn)  # withdrawal notices
+    expected.add("status/index.html")  # the township's inspection page (§13)
     found = {p.relative_to(built).as_posix() for p in all_pages(built)}
     assert found == expected
     finance = {p.relative_to(EXAMPLE).as_posix()[: -len(".yaml")] for p in EXAMPLE.glob("*/finance/*.yaml")}

@@ -18,7 +18,7 @@ from markdown.treeprocessors import Treeprocessor
 import yaml
 from markupsafe import Markup
 
-from .. import attachments, links, urls
+from .. import attachments, links, status, urls
 from ..kinds import KINDS, kind_of
 from ..model import Disclosure, Site, Village
 from ..money import format_money, uppercase_yuan
@@ -294,12 +294,15 @@ def plan_addresses(site: Site, listings: list[Listing]) -> list[Page]:
     return pages
 
 
-def plan_village(site: Site, theme: Theme, village: Village, links: dict[str, dict] | None = None) -> list[Page]:
+def plan_village(
+    site: Site, theme: Theme, village: Village, links: dict[str, dict] | None = None, clock: status.VillageStatus | None = None
+) -> list[Page]:
     """A village's home and one page per published item, in a stable order.
 
     `links` adds context per page path: the print links (poster, sign, board packs) and their sizes.
     An item's page sees the village without its other items, so its cache key needs only its own
-    source and village.yaml; the home lists every item, so its key has them all.
+    source and village.yaml; the home lists every item, so its key has them all. Only the home
+    shows the clock (`clock`, as of the build's date); item pages never depend on that date.
     """
     links = links or {}
     items = village.disclosures
@@ -312,7 +315,9 @@ def plan_village(site: Site, theme: Theme, village: Village, links: dict[str, di
         Page(
             urls.village_path(village),
             "village.html",
-            {"village": village, "latest_by_kind": by_kind, "archive": archive},
+            {"village": village, "latest_by_kind": by_kind, "archive": archive,
+             "clock_lines": status.home_lines(clock or status.village_status(site, village)),
+             "day_label": lambda day: status.day_label(day, site.as_of), "period_label": status.period_label},
             updated=max((d.updated for d in items), default=None),
             contacts=contacts,
             sources=(village.source, *(d.source for d in items)),
