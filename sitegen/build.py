@@ -26,8 +26,9 @@ from .output import OutputError, check_folders, check_marker, locked, publish, r
 from .output import problem as output_problem
 from .problems import Problem, Severity, error, has_errors
 from .render import data as open_data
+from .render import inspection
 from .render.html import default_theme, plan_addresses, plan_index, render_page
-from .rules import addresses, check_content
+from .rules import addresses, check_content, timeliness
 from .state import BuildState, Snapshot, folder_mtimes, load_state, save_state, snapshot
 from .village_build import VillageOutput, VillageTask, build_village, load_record, record_file, save_record, shared_theme, template_problem
 
@@ -55,6 +56,7 @@ def build(
     executor: str | None = None,
     record_urls: bool = True,
     as_of: dt.date | None = None,
+    fail_on_overdue: bool = False,
 ) -> BuildResult:
     """Build the site from `content` into `output`. On any error, `output` is not touched.
 
@@ -65,7 +67,8 @@ def build(
     state are kept in `cache_dir` (default `$SITEGEN_CACHE` or `.sitegen-cache`), which is safe
     to delete. `jobs` worker processes render villages (default: one per core); with
     `executor="dask://HOST:PORT"` a Dask cluster renders them instead. `as_of` is the build's
-    date (default: today in China): the same content and date give the same bytes.
+    date (default: today in China): the same content and date give the same bytes;
+    `fail_on_overdue` makes each overdue warning an error, so nothing is written.
     """
     content, output = Path(content), Path(output)
     if output.is_symlink():  # `public -> /srv/www/site`: the site is replaced there, the link stays
@@ -82,7 +85,7 @@ def build(
             problems = check_marker(output)
             if problems:
                 return BuildResult(tuple(problems))
-            return _build(content, output, theme_dir, posters, cache_dir, jobs, executor, record_urls, as_of or clock.today())
+            return _build(content, output, theme_dir, posters, cache_dir, jobs, executor, record_urls, as_of or clock.today(), fail_on_overdue)
     except OutputError as exc:
         return BuildResult((exc.problem,))
 
@@ -97,8 +100,13 @@ def _build(
     executor: str | None,
     record_urls: bool,
     as_of: dt.date,
+    fail_on_overdue: bool = False,
 ) -> BuildResult:
     """The build itself, holding the output's lock."""
+
+    def judged(problems) -> tuple[Problem, ...]:
+        return tuple(timeliness.escalate(problems) if fail_on_overdue else problems)
+
     cache = Path(cache_dir or os.environ.get("SITEGEN_CACHE") or ".sitegen-cache")
     theme_dir = theme_dir or default_theme()
     previous = load_state(cache, output)
@@ -115,9 +123,10 @@ def _build(
         return f"{inputs.digest} {ledger.digest(content)} {versions.digest(content)} {'recorded' if record_urls else 'preview'}"
 
     if intact and previous.inputs == fingerprint():
-        return BuildResult(previous.warnings, len(previous.outputs), 0)
+        return BuildResult(judged(previous.warnings), len(previous.outputs), 0)
     templates = inputs.digests_under((theme_dir / "templates").as_posix())
     produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, previous if intact else None, templates, recorded=record_urls), jobs, executor)
+    produced = dataclasses.replace(produced, problems=list(judged(produced.problems)))
     if has_errors(produced.problems):
         return BuildResult(tuple(produced.problems))
     blobs, kept = Blobs(cache), previous.outputs if intact else {}
@@ -126,6 +135,7 @@ def _build(
             written, changed = publish(output, produced.files, blobs, kept)
         except Tampered:  # a cached file changed after it was checked: render everything, trust nothing
             produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, None, templates, trusted=False, recorded=record_urls), jobs, executor)
+            produced = dataclasses.replace(produced, problems=list(judged(produced.problems)))
             if has_errors(produced.problems):
                 return BuildResult(tuple(produced.problems))
             written, changed = publish(output, produced.files, blobs, kept)
@@ -244,15 +254,19 @@ def produce(
         return Produced({}, [*problems, *refused])
     index = dataclasses.replace(plan_index(listings, site.config.contacts), links=open_data.index_links(site.config, theme.strings))
     kept = plan_addresses(site, listings)
+    statuses = [o.clock for o in outputs if o.clock]
+    inspection_page = inspection.plan_status(site, statuses, site.config.contacts)
+    files.update(inspection.files(site, statuses))
     try:
-        for page in (index, *kept):
+        for page in (index, *kept, inspection_page):
             files[page.file] = render_page(theme, site, page)[0]
     except jinja2.TemplateError as exc:
         return Produced({}, [*problems, template_problem(exc, theme)])
     files[theme.stylesheet.path] = theme.stylesheet.content
     files[theme.favicon.path] = theme.favicon.content
     files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(site.config.base_url, 'sitemap.xml')}\n".encode()
-    entries = [(index.path, index.noindex, index.updated), *(e for output in outputs for e in output.sitemap)]
+    entries = [(p.path, p.noindex, p.updated) for p in (index, inspection_page)]
+    entries += [e for output in outputs for e in output.sitemap]
     files["sitemap.xml"] = open_data.sitemap(site.config.base_url, entries)
     files[open_data.feed_path()] = open_data.township_feed(site.config, listings, theme.strings)
     published = {urls.absolute(site.config.base_url, path.removesuffix("index.html")) for path in files if path.endswith("index.html")}

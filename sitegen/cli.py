@@ -19,7 +19,7 @@ def _port(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = ChineseParser(prog="sitegen", description="村务公开网站与公开栏海报生成工具")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,serve,privacy,fonts,init,new,import}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,status,serve,privacy,fonts,init,new,import}")
 
     build = commands.add_parser("build", help="生成网站到输出文件夹（有错误时不改动旧网站）")
     build.add_argument("content", nargs="?", default="content", help="内容文件夹（默认 content）")
@@ -36,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("content", nargs="?", default="content", help="内容文件夹（默认 content）")
     check.add_argument("--format", choices=("text", "json"), default="text", help="问题的输出格式")
     _as_of(check)
+
+    status = commands.add_parser("status", help="各村按时公开情况：逾期和延迟公开的内容，按村列出")
+    status.add_argument("content", nargs="?", default="content", help="内容文件夹（默认 content）")
+    status.add_argument("--sample", type=_count, metavar="N", help="照片抽查：每月抽取 N 个村（结果由站点名称和月份决定，可复核）")
+    _as_of(status, fail=False)
 
     privacy = commands.add_parser("privacy", help="检查文件中是否有身份证号、手机号、银行卡号（供 pre-commit 使用）")
     privacy.add_argument("files", nargs="*", type=Path, help="要检查的文件或文件夹（文件夹里的文件逐个检查，包括文件名）")
@@ -87,8 +92,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _as_of(command: argparse.ArgumentParser) -> None:
+def _as_of(command: argparse.ArgumentParser, fail: bool = True) -> None:
     command.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="按哪一天计算应公开、逾期（默认今天，北京时间）")
+    if fail:
+        command.add_argument("--fail-on-overdue", action="store_true", help="把逾期未公开（overdue）当作错误：检查失败、不生成（供 CI 标红）")
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"应是正整数（如 2），而不是 {text}")
+    return int(text)
 
 
 def _date(text: str):
@@ -142,13 +155,17 @@ def _report(problems: tuple[Problem, ...] | list[Problem], fmt: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command in ("check", "build") and (root := content_root(args.content)):
+        if args.command in ("check", "build", "status") and (root := content_root(args.content)):
             print(wrong_folder(args.content, root, args.command), end="", file=sys.stderr)
             return 2
         if args.command == "check":
             from .rules import check_content
 
             site, problems = check_content(args.content, args.as_of)
+            if args.fail_on_overdue:
+                from .rules.timeliness import escalate
+
+                problems = escalate(problems)
             _report(problems, args.format)
             if args.format == "text" and site is not None and not has_errors(problems):
                 print(check_passed(site, problems), end="", file=sys.stderr)
@@ -156,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from .build import build
 
-            result = build(args.content, args.output, args.theme, posters=not args.no_posters, jobs=args.jobs, executor=args.executor, record_urls=not args.preview, as_of=args.as_of)
+            result = build(args.content, args.output, args.theme, posters=not args.no_posters, jobs=args.jobs, executor=args.executor, record_urls=not args.preview, as_of=args.as_of, fail_on_overdue=args.fail_on_overdue)
             _report(result.problems, args.format)
             if not result.ok:
                 print("生成失败，原有网站未改动。", file=sys.stderr)
@@ -164,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.format == "text":
                 print(f"已生成 {result.files} 个文件到 {args.output}/，其中 {result.written} 个有变化", file=sys.stderr)
             return 0
+        if args.command == "status":
+            return _status(args)
         if args.command == "privacy":
             from .attachments import privacy_scan
 
@@ -196,6 +215,22 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never a traceback for the clerk; keep the cause for developers
         print(f"sitegen: 内部错误（{type(exc).__name__}: {exc}），请把这行信息发给技术人员。", file=sys.stderr)
         return 3
+
+
+def _status(args: argparse.Namespace) -> int:
+    """The inspection page's records in the terminal; content errors are the check's to explain."""
+    from .loader import load_site
+    from .status_report import report
+
+    site, problems = load_site(args.content, args.as_of)
+    if site is None:
+        _report(problems, "text")
+        return 1
+    sys.stdout.write(report(site, args.sample))
+    if has_errors(problems):
+        print(f"注意：内容中有错误，有错误的文件未计入；请运行 sitegen check {args.content} 查看。", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _scaffold(args: argparse.Namespace) -> int:

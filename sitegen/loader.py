@@ -19,7 +19,7 @@ from .kinds import BY_NAME, KINDS
 from .model import Contact, Profile, Site, SiteConfig, Supervisors, Village, Withdrawal
 from .problems import Problem, error
 from .profile import PROFILE, apply, baseline
-from .reading import SLUG, Reader, entries, skip_or_unsafe
+from .reading import MONTH, SLUG, Reader, entries, skip_or_unsafe
 from .versions import STORE
 
 ROOT_FILES = {"site.yaml", "profile.yaml", "published-urls.txt"}  # and the folder versions.STORE
@@ -31,6 +31,15 @@ supervisors = s.record(
     Supervisors, {"chair": s.opt(s.text), "members": s.opt(s.names, ())}, "村务监督委员会 supervisors"
 )
 
+def _not_applicable(ctx: s.Ctx, value: Any, keys: tuple) -> Any:
+    """`{item code: reason}`: each reason is shown, so it must be written; codes are checked
+    against the catalogue by the clock's rule (the profile is not known here)."""
+    if not isinstance(value, dict):
+        return ctx.fail(keys, "schema", "not_applicable 应为“事项代码: 不适用的原因”的一组内容（如 tekun: 本村无特困供养人员）")
+    pairs = [(str(code), s.text(ctx, reason, keys + (code,))) for code, reason in value.items()]
+    return s.INVALID if any(reason is s.INVALID for _, reason in pairs) else tuple(pairs)
+
+
 VILLAGE = {
     "name": s.req(s.text),
     "code": s.opt(s.pattern(r"\d{12}", "12 位统计用区划代码（加引号，如 \"371603004201\"）")),
@@ -39,6 +48,8 @@ VILLAGE = {
     "supervisors": s.opt(supervisors, Supervisors()),
     "contacts": s.opt(s.list_of(contact), ()),
     "board": s.opt(s.text),
+    "since": s.opt(s.pattern(MONTH, "开始按时公开的年月，格式 YYYY-MM（如 2026-01）")),
+    "not_applicable": s.opt(_not_applicable, ()),
 }
 
 

@@ -146,6 +146,8 @@ class Village:
     supervisors: Supervisors = Supervisors()
     contacts: tuple[Contact, ...] = ()
     board: str | None = None
+    since: str | None = None  # YYYY-MM: the first month its disclosures are required (§13)
+    not_applicable: tuple[tuple[str, str], ...] = ()  # (item code, reason): shown as 不适用, never overdue
     items: tuple[Disclosure, ...] = ()  # every item read, drafts too: by kind (registry order), then the kind's order
     records: tuple[Record, ...] = ()  # what record kinds read (board photos): never among the disclosures
     attachments: tuple[str, ...] = ()  # every file under files/, by its name relative to that folder
@@ -195,6 +197,7 @@ class Profile:
     finance_min_posting_days: int | None = None
     monthly_deadline: int = 15  # finance for a month is due by this day of the next month
     quarterly_deadline: int = 20  # quarterly items by this day of the quarter's next month
+    yearly_deadline: tuple[int, int] = (1, 31)  # yearly items by this (month, day) of the next year
     reviewers: tuple[str, ...] = ()  # permitted besides each village's supervisors (e.g. 镇经管站 李明)
     reply_days: int = 10  # a question unanswered for longer is reply-overdue (§14.3)
 

@@ -7,6 +7,8 @@ data: a county ships its profile, and sitegen's rules read everything from it.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -48,7 +50,23 @@ FINANCE_FIELDS = {
     "expense": s.opt(s.list_of(s.text, allow_empty=False)),
     "min_posting_days": s.opt(s.count),
 }
-DEADLINE_FIELDS = {"monthly": s.opt(s.day_of_month), "quarterly": s.opt(s.day_of_month)}
+
+
+def _month_day(ctx: s.Ctx, value: Any, keys: tuple) -> Any:
+    """A yearly deadline, MM-DD of the next year (01-31); 29 February is refused: not every year has it."""
+    text = s.text(ctx, value, keys)
+    if text is s.INVALID:
+        return text
+    try:
+        if not re.fullmatch(r"\d{2}-\d{2}", text) or text == "02-29":
+            raise ValueError
+        day = dt.date(2001, int(text[:2]), int(text[3:]))
+    except ValueError:
+        return ctx.fail(keys, "schema", f"{s.describe(keys)} 应为次年的月和日，格式 MM-DD（如 01-31），实际为“{text}”")
+    return (day.month, day.day)
+
+
+DEADLINE_FIELDS = {"monthly": s.opt(s.day_of_month), "quarterly": s.opt(s.day_of_month), "yearly": s.opt(_month_day)}
 PROFILE = {
     "items": s.opt(s.list_of(lambda c, v, k: s.fields(c, v, k, ITEM_FIELDS, "事项 items")), ()),
     "finance": s.opt(lambda c, v, k: s.fields(c, v, k, FINANCE_FIELDS, "finance"), {}),
@@ -95,6 +113,7 @@ def apply(base: Profile, values: dict, ctx: s.Ctx) -> Profile:
         finance_min_posting_days=_first(finance.get("min_posting_days"), base.finance_min_posting_days),
         monthly_deadline=_first(deadlines.get("monthly"), base.monthly_deadline),
         quarterly_deadline=_first(deadlines.get("quarterly"), base.quarterly_deadline),
+        yearly_deadline=_first(deadlines.get("yearly"), base.yearly_deadline),
         reviewers=tuple(values["reviewers"]) if values["reviewers"] is not None else base.reviewers,
         reply_days=_first(values["reply_days"], base.reply_days),
     )

@@ -21,6 +21,7 @@ def disclosure_path(item: Disclosure) -> str:
     return kinds.kind_of(item).path(item)
 
 
+STATUS = "status/"  # the township's inspection page (contract §13)
 POSTER_NAME = "poster.pdf"
 
 

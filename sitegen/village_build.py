@@ -16,13 +16,14 @@ from pathlib import Path
 
 import jinja2
 
-from . import atomic, attachments, history, records, urls, versions
+from . import atomic, attachments, history, records, status, urls, versions
 from .blobs import Blob, Blobs
 from .loader import load_root, load_village
 from .problems import Problem, error, has_errors
 from .render import data as open_data
 from .render.html import Listing, Theme, plan_village, render_page
-from .rules import check_site
+from .rules import check_site, timeliness
+from .status import VillageStatus
 
 RECORD_VERSION = 4  # of the village records in the cache: a record of another shape is not read
 
@@ -64,6 +65,7 @@ class VillageOutput:
     pages: dict[str, PageMemo] = field(default_factory=dict)  # page path → memo, for the next build
     posters: dict[str, str] = field(default_factory=dict)  # poster input key → PDF cache key, likewise
     versions: tuple[str, ...] = ()  # lines the build appends to the village's version store (§12)
+    clock: VillageStatus | None = None  # its row on the inspection page, as of the build's date
 
 
 def record_file(cache: Path, content: Path, slug: str, posters: bool) -> Path:
@@ -107,7 +109,7 @@ def build_village(task: VillageTask) -> VillageOutput:
     site = dataclasses.replace(root, villages=(village,))
     problems += check_site(site)
     record, found = history.examine(Path(content), site, village, shown)
-    problems += found
+    problems = timeliness.quiet(problems + found)
     if has_errors(problems):
         return VillageOutput(tuple(problems))
     theme = shared_theme(Path(theme_dir), root.config.locale)
@@ -152,7 +154,8 @@ def build_village(task: VillageTask) -> VillageOutput:
         templates = templates or {}
         for path, more in history_links(record).items():
             links[path] = {**links.get(path, {}), **more}
-        pages = plan_village(site, theme, village, links, published, record.superseded)
+        clock = status.village_status(site, village)
+        pages = plan_village(site, theme, village, links, published, record.superseded, clock)
         for page in pages:
             key = page.key(base)
             memo = old_pages.get(page.path)
@@ -170,7 +173,7 @@ def build_village(task: VillageTask) -> VillageOutput:
     entries = tuple((page.path, page.noindex, page.updated) for page in pages)
     listing = Listing.of(village, open_data.public_items(site, village)[: open_data.FEED_SIZE])
     lines = record.lines(versions.raw(Path(content), slug), slug)
-    return VillageOutput(tuple(problems), files, listing, entries, memos, poster_memo, lines)
+    return VillageOutput(tuple(problems), files, listing, entries, memos, poster_memo, lines, clock)
 
 
 def history_links(record: history.Record) -> dict[str, dict]:

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 
+from sitegen import clock
 from sitegen.build import build
 from sitegen.loader import load_site
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "content"
+TODAY = dt.date(2026, 11, 10)  # the suite's today: what is due or overdue must not change with the calendar
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pinned_today():
+    """Every test runs as of TODAY unless it passes its own as-of date (the clock's own tests
+    always do); only a subprocess (the preview server) sees the real date."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr(clock, "today", lambda: TODAY)
+    yield TODAY
+    patch.undo()
 
 
 @pytest.fixture(scope="session", autouse=True)

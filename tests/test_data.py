@@ -341,7 +341,8 @@ def test_a_village_with_only_personal_items_has_an_empty_feed_and_no_data(tmp_pa
         root = read_feed(feed)
         assert root.findall(A + "entry") == [] and TIMESTAMP.match(root.findtext(A + "updated"))
     assert json.loads((out / "dongtan/data.json").read_text("utf-8"))["items"] == []
-    assert not list(out.rglob("*.csv"))
+    # only the inspection page's records (village, item, period, dates: nothing personal)
+    assert [p.relative_to(out).as_posix() for p in out.rglob("*.csv")] == ["status/status.csv"]
 
 
 def test_csv_cells_never_start_a_spreadsheet_formula(example_site):

@@ -59,6 +59,10 @@ def copy(source: str, target: str) -> Edit:
     return lambda root: shutil.copyfile(root / source, root / target)
 
 
+def delete(relative: str) -> Edit:
+    return lambda root: (root / relative).unlink()
+
+
 NOV = "dongtan/finance/2026-11.yaml"
 
 
@@ -140,6 +144,10 @@ SCENARIOS["points-decimal"] = ((replace(POINTS, "{code: A1, text: 参加村内�
 SCENARIOS["silent-change"] = ((replace("dongtan/finance/2026-10.yaml", "    amount: 470.00\n", "    amount: 480.00\n"),
                                 replace("dongtan/finance/2026-10.yaml", "closing_balance: 347302.11", "closing_balance: 347312.11")), CHECK)
 WITH_STORE = {"silent-change"}  # the others show one rule alone, as in a file not yet published
+# the clock (§16): what is overdue depends on the date, so these name theirs
+SCENARIOS["overdue"] = ((), ("check", "content", "--as-of", "2026-12-02"))
+SCENARIOS["finance-gap"] = ((delete("dongtan/finance/2026-09.yaml"),), ("check", "content", "--as-of", "2026-11-10"))
+SCENARIOS["status-report"] = ((), ("status", "content", "--as-of", "2026-12-02", "--sample", "2"))
 SCENARIOS["quorum-short"] = SCENARIOS["quorum"]  # section 4 lists it among the real examples, section 11 explains it
 POSTING = "xiwang/postings/2026-11.yaml"
 SCENARIOS.update({  # section 15: board photos

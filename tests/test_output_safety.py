@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, write_tree
+from conftest import ROOT, TODAY, write_tree
 from sample import FINANCE, files
 from test_site import tree_digest
 
@@ -26,7 +26,8 @@ EDITED = FINANCE.replace("本月收入为土地发包费。", "本月收入为�
 
 def cli(*args: str, cwd: Path, **env: str) -> subprocess.Popen:
     environment = {**os.environ, "PYTHONPATH": str(ROOT), **env}
-    command = [sys.executable, "-m", "sitegen", "build", *args, "--no-posters", "--preview", "--jobs", "1"]
+    # the suite's today, as the in-process builds it is compared with have it (conftest.TODAY)
+    command = [sys.executable, "-m", "sitegen", "build", *args, "--no-posters", "--preview", "--jobs", "1", "--as-of", TODAY.isoformat()]
     return subprocess.Popen(command, cwd=cwd, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -38,6 +38,7 @@ def test_every_disclosure_has_its_contract_path(built, example_site):
     expected.update(old + "index.html" for old, _ in example_site.config.redirects)  # redirect pages
     expected.update(w.path + "index.html" for w in example_site.config.withdrawn)  # withdrawal notices
     expected.update(path + "index.html" for path in history.superseded_paths(EXAMPLE, example_site))  # old versions (§12)
+    expected.add("status/index.html")  # the township's inspection page (§13)
     found = {p.relative_to(built).as_posix() for p in all_pages(built)}
     assert found == expected
     finance = {p.relative_to(EXAMPLE).as_posix()[: -len(".yaml")] for p in EXAMPLE.glob("*/finance/*.yaml")}

@@ -73,7 +73,7 @@ def test_the_village_home_lists_standing_items_under_their_own_heading(built):
     home = soup(built / "dongtan/index.html")
     heading = next(h for h in home.find_all("h2") if _text(h) == "长期公开")
     links = [a["href"] for a in heading.find_parent("section").find_all("a")]
-    assert links == ["standing/power-list/", "standing/village-rules/"], "newest first"
+    assert links == ["standing/service-guide/", "standing/charter/", "standing/power-list/", "standing/village-rules/"], "newest first"
 
 
 def test_standing_items_are_in_the_feed_the_data_and_the_sitemap(built, example_site):

@@ -45,7 +45,7 @@ def test_usage_errors_are_chinese(argv, said, capsys):
     assert said in line, err
     assert "运行 sitegen" in line and "-h 查看用法" in line
     assert err.startswith("用法："), err
-    assert not LATIN_WORD.search(re.sub(r"--?[a-z/-]+|\b(build|check|serve|privacy|fonts|init|new|import|text|json|directory|chek|bogus|xml)\b", "", line)), line
+    assert not LATIN_WORD.search(re.sub(r"--?[a-z/-]+|\b(build|check|status|serve|privacy|fonts|init|new|import|text|json|directory|chek|bogus|xml)\b", "", line)), line
 
 
 def test_a_misspelt_command_is_guessed(capsys):

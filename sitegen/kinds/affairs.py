@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from .. import periods
 from .. import schema as s
 from ..model import Disclosure, Profile, Table
 from ..reading import QUARTER, Reader, entries, period_matches, skip_or_unsafe
@@ -63,7 +64,24 @@ def load(reader: Reader, folder: Path, village: str) -> list[AffairsItem]:
 
 
 def _due(item: AffairsItem, profile: Profile) -> dt.date:
-    return quarter_due(item.year, item.quarter, profile)
+    """Due by the profile's day of the month after the quarter."""
+    return periods.due(profile, item.period)
+
+
+def _covers(item: AffairsItem, profile: Profile) -> tuple[tuple[str, str], ...]:
+    """A quarter's item fulfils its catalogue entry for that quarter; a yearly entry for the
+    quarter's year; a monthly one for each month of the quarter (posted quarterly, it is late for
+    the first two)."""
+    entry = profile.item(item.item) if item.item else None
+    if entry is None or not item.period:
+        return ()
+    if entry.cadence == periods.QUARTERLY:
+        return ((entry.code, item.period),)
+    if entry.cadence == periods.YEARLY:
+        return ((entry.code, item.period[:4]),)
+    if entry.cadence == periods.MONTHLY:
+        return tuple((entry.code, month) for month in periods.months(item.period))
+    return ()
 
 
 KIND = Kind(
@@ -78,6 +96,7 @@ KIND = Kind(
     texts=tabled_texts,
     coded=True,
     due=_due,
+    covers=_covers,
     bulk={"tables": (), "body": ""},
     poster_context=lambda item: {"numeric": [t.numeric for t in item.tables]},
 )

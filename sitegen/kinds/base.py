@@ -28,6 +28,10 @@ def _no_due(_item: Disclosure, _profile: Profile) -> dt.date | None:
     return None
 
 
+def _covers_nothing(_item: Disclosure, _profile: Profile) -> tuple[tuple[str, str], ...]:
+    return ()
+
+
 def _no_extra(_item: Disclosure) -> dict[str, Any]:
     return {}
 
@@ -64,6 +68,9 @@ class Kind:
     coded: bool = False  # its items name a catalogue entry (`item:`): checked, and may be personal
     posting_days: Callable[[Disclosure, Profile], int | None] = catalogue_days
     due: Callable[[Disclosure, Profile], dt.date | None] = _no_due  # late after this day: posting-late
+    # the required disclosures (§13) a published item fulfils: (requirement code, period) pairs,
+    # the code a catalogue code or "finance", the period as sitegen/periods.py names it
+    covers: Callable[[Disclosure, Profile], tuple[tuple[str, str], ...]] = _covers_nothing
     rules: tuple[Callable[[Site, Village, tuple[Disclosure, ...]], list[Problem]], ...] = ()
     bulk: dict[str, Any] = field(default_factory=dict)  # fields emptied in the township's listings
     markdown_var: str = "body_html"  # the page template's name for the rendered Markdown

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import ClassVar
 
+from .. import periods
 from .. import schema as s
 from ..model import Disclosure, Profile
 from ..reading import MONTH, Reader, entries, period_matches, skip_or_unsafe
@@ -148,10 +149,7 @@ def _texts(statement: FinanceStatement):
 
 def _due(statement: FinanceStatement, profile: Profile) -> dt.date:
     """Due by the profile's day of the next month."""
-    year, month = statement.year, statement.month + 1
-    if month > 12:
-        year, month = year + 1, month - 12
-    return dt.date(year, month, profile.monthly_deadline)
+    return periods.due(profile, statement.period)
 
 
 KIND = Kind(
@@ -166,6 +164,7 @@ KIND = Kind(
     texts=_texts,
     posting_days=lambda statement, profile: profile.finance_min_posting_days,
     due=_due,
+    covers=lambda statement, _profile: ((periods.FINANCE, statement.period),),
     rules=(finance_rules.check,),
     bulk={"income": (), "expense": (), "notes": None},
     markdown_var="notes_html",

@@ -24,7 +24,7 @@ def check(site: Site, village: Village, statements: tuple[FinanceStatement, ...]
         problems += _entries(statement, "income", profile.income_categories)
         problems += _entries(statement, "expense", profile.expense_categories)
         problems += _vouchers(statement)
-    return problems
+    return problems + _gaps(by_period)
 
 
 def _at(statement: FinanceStatement, *keys, code: str, message: str) -> Problem:
@@ -61,6 +61,33 @@ def _amounts_readable(statement: FinanceStatement) -> bool:
 def _previous_month(period: str) -> str:
     year, month = int(period[:4]), int(period[5:7])
     return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+
+
+def _gaps(by_period: dict[str, FinanceStatement]) -> list[Problem]:
+    """A month missing between two present ones (contract §13), at the later month's file: the
+    chain of balances cannot be checked across the hole."""
+    problems = []
+    present = sorted(by_period)
+    for earlier, later in zip(present, present[1:]):
+        missing = []
+        month = _next_month(earlier)
+        while month < later:
+            missing.append(month)
+            month = _next_month(month)
+        if missing:
+            shown = missing[0] if len(missing) == 1 else f"{missing[0]} 至 {missing[-1]}"
+            problems.append(
+                _at(
+                    by_period[later], "period", code="finance-gap",
+                    message=f"{earlier} 与 {later} 之间缺少 {shown} 的财务收支公开（finance/{missing[0]}.yaml），期初余额无法与上月衔接核对；请补上缺少的月份",
+                )
+            )
+    return problems
+
+
+def _next_month(period: str) -> str:
+    year, month = int(period[:4]), int(period[5:7])
+    return f"{year + 1}-01" if month == 12 else f"{year}-{month + 1:02d}"
 
 
 def _chain(statement: FinanceStatement, previous: FinanceStatement | None) -> list[Problem]:

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from .. import schema as s
-from ..model import Disclosure, Site, Table, Village
+from ..model import Disclosure, Profile, Site, Table, Village
+from .. import periods
 from ..problems import Problem, error
 from ..reading import Reader
 from .base import Kind
@@ -65,6 +66,13 @@ def check_cadence(site: Site, _village: Village, items: tuple[StandingItem, ...]
     return problems
 
 
+def _covers(item: StandingItem, profile: Profile) -> tuple[tuple[str, str], ...]:
+    """A standing item fulfils its catalogue entry for good, while it is on the board (the clock
+    checks `posted_until`)."""
+    entry = profile.item(item.item) if item.item else None
+    return ((entry.code, periods.STANDING),) if entry and entry.cadence == CADENCE else ()
+
+
 KIND = Kind(
     name="standing",
     model=StandingItem,
@@ -77,6 +85,7 @@ KIND = Kind(
     texts=tabled_texts,
     coded=True,
     rules=(check_cadence,),
+    covers=_covers,
     bulk={"tables": (), "body": ""},
     poster_context=lambda item: {"numeric": [t.numeric for t in item.tables]},
 )

@@ -18,7 +18,7 @@ from markdown.treeprocessors import Treeprocessor
 import yaml
 from markupsafe import Markup
 
-from .. import attachments, links, questions, urls
+from .. import attachments, links, questions, status, urls
 from ..kinds import KINDS, kind_of
 from ..model import Disclosure, Site, Village
 from ..money import format_money, uppercase_yuan
@@ -301,6 +301,7 @@ def plan_village(
     links: dict[str, dict] | None = None,
     published: dict[str, bytes] | None = None,
     superseded: tuple = (),
+    clock: status.VillageStatus | None = None,
 ) -> list[Page]:
     """A village's home, one page per published item and record, and one per superseded version
     of an item (`history.Record.superseded`: store entries, at `<page>v/<id>/`, never indexed),
@@ -309,7 +310,8 @@ def plan_village(
     `links` adds context per page path: the print links (poster, sign, board packs) and their sizes;
     `published` (the attachments as published) gives a record its photos' sizes. An item's page
     sees the village without its other items, so its cache key needs only its own source and
-    village.yaml; the home lists every item, so its key has them all.
+    village.yaml; the home lists every item, so its key has them all. Only the home shows the
+    clock (`clock`, as of the build's date); item pages never depend on that date.
     """
     links = links or {}
     items = village.disclosures
@@ -324,7 +326,9 @@ def plan_village(
         Page(
             urls.village_path(village),
             "village.html",
-            {"village": village, "latest_by_kind": by_kind, "records": [(rs, home) for rs, home in records if rs], "archive": archive, "questions": questions.latest(items)},
+            {"village": village, "latest_by_kind": by_kind, "records": [(rs, home) for rs, home in records if rs], "archive": archive, "questions": questions.latest(items),
+             "clock_lines": status.home_lines(clock or status.village_status(site, village)),
+             "day_label": lambda day: status.day_label(day, site.as_of), "period_label": status.period_label},
             updated=max((d.updated for d in shown), default=None),
             contacts=contacts,
             sources=(village.source, *(d.source for d in shown)),

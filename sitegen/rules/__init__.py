@@ -11,9 +11,9 @@ from ..loader import load_site
 from ..model import Site
 from ..problems import Problem, has_errors
 from ..kinds import KINDS
-from . import addresses, attachments, catalogue, glyphs, lawful, markup
+from . import addresses, attachments, catalogue, glyphs, lawful, markup, timeliness
 
-RULES: tuple = (lawful.check, catalogue.check, markup.check, glyphs.check, attachments.check, questions.check)  # cross-kind
+RULES: tuple = (lawful.check, catalogue.check, markup.check, glyphs.check, attachments.check, questions.check, timeliness.check)  # cross-kind
 
 
 def check_site(site: Site) -> list[Problem]:
@@ -39,6 +39,7 @@ def check_content(content: str | Path, as_of: dt.date | None = None) -> tuple[Si
             record, found = history.examine(Path(content), site, village)
             problems += found
             old_versions += record.old_paths
+    problems = timeliness.quiet(problems)
     recorded, unreadable = ledger.read(Path(content))
     problems = problems + unreadable
     if site is not None and not has_errors(problems):  # a village that failed to load is not a removed one
