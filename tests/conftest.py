@@ -14,7 +14,7 @@ from sitegen.loader import load_site
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "content"
-TODAY = dt.date(2026, 11, 10)  # the suite's today: what is due or overdue must not change with the calendar
+TODAY = dt.date(2026, 12, 8)  # the suite's today: what is due or overdue must not change with the calendar
 
 
 @pytest.fixture(scope="session", autouse=True)
