@@ -77,7 +77,7 @@ def check(site: Site, village: Village, entries: list[Entry]) -> tuple[list[Entr
         path, vid = relative(item, village), version_id(item)
         last = stored.get(path, [None])[-1]
         if last is None:  # first published (or first seen by a build with a store): no retroactive errors
-            pending.append(Entry(path, vid, site.as_of.isoformat(), item.corrections[-1] if item.corrections else None, item))
+            pending.append(Entry(path, vid, went_up(item).isoformat(), item.corrections[-1] if item.corrections else None, item))
             continue
         found = _questions(last.item, item) if vid == last.id else _compare(last.item, item)  # same id: same shown fields
         problems += found
@@ -85,10 +85,17 @@ def check(site: Site, village: Village, entries: list[Entry]) -> tuple[list[Entr
             continue
         if vid != last.id:
             new = len(item.corrections) > len(last.item.corrections)
-            pending.append(Entry(path, vid, site.as_of.isoformat(), item.corrections[-1] if new else None, item))
+            pending.append(Entry(path, vid, went_up(item).isoformat(), item.corrections[-1] if new else None, item))
         elif item.questions != last.item.questions:  # a question or an answer added: same version, kept
             pending.append(Entry(path, vid, last.published, last.correction, item))
     return pending, problems
+
+
+def went_up(item: Disclosure) -> dt.date:
+    """The date a version took effect, from the content alone (so no page depends on the build's
+    date, §13): its posting, its latest correction, or the latest entry added to an append-only list."""
+    added = [entry.date for name in kind_of(item).append_only for entry in getattr(item, name) if getattr(entry, "date", None)]
+    return max([item.updated, *added])
 
 
 def _at(item: Disclosure, keys: tuple, code: str, message: str) -> Problem:

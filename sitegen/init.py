@@ -38,7 +38,7 @@ def repository_files(ci: str, village: str, period: str) -> dict[str, str]:
         ci_path: scaffold.render(ci_template),
         "content/site.yaml": scaffold.render("site.yaml"),
         "content/profile.yaml": scaffold.render("profile.yaml"),
-        f"content/{village}/village.yaml": scaffold.render("village.yaml", VILLAGE=village),
+        f"content/{village}/village.yaml": scaffold.render("village.yaml", VILLAGE=village, PERIOD=period),
         f"content/{village}/finance/{period}.yaml": scaffold.finance_statement(period),
     }
 

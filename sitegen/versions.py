@@ -55,7 +55,7 @@ class Entry:
 
     path: str
     id: str
-    published: str  # YYYY-MM-DD: the as-of date of the build that first published it
+    published: str  # YYYY-MM-DD: the day the version went up (history.went_up), from the content
     correction: Correction | None  # the correction that made it (None: first version, or entries appended)
     item: Disclosure  # as loaded, enough to render the version's page and poster again
     line: int = 0  # its line in the store (0 for a version this build adds)

@@ -145,9 +145,9 @@ SCENARIOS["silent-change"] = ((replace("dongtan/finance/2026-10.yaml", "    amou
                                 replace("dongtan/finance/2026-10.yaml", "closing_balance: 347302.11", "closing_balance: 347312.11")), CHECK)
 WITH_STORE = {"silent-change"}  # the others show one rule alone, as in a file not yet published
 # the clock (§16): what is overdue depends on the date, so these name theirs
-SCENARIOS["overdue"] = ((), ("check", "content", "--as-of", "2026-12-02"))
-SCENARIOS["finance-gap"] = ((delete("dongtan/finance/2026-09.yaml"),), ("check", "content", "--as-of", "2026-11-10"))
-SCENARIOS["status-report"] = ((), ("status", "content", "--as-of", "2026-12-02", "--sample", "2"))
+SCENARIOS["overdue"] = ((), ("check", "content", "--as-of", "2026-12-20"))
+SCENARIOS["finance-gap"] = ((delete("dongtan/finance/2026-09.yaml"),), CHECK)
+SCENARIOS["status-report"] = ((), ("status", "content", "--as-of", "2026-12-20", "--sample", "2"))
 SCENARIOS["quorum-short"] = SCENARIOS["quorum"]  # section 4 lists it among the real examples, section 11 explains it
 POSTING = "xiwang/postings/2026-11.yaml"
 SCENARIOS.update({  # section 15: board photos

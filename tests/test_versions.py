@@ -84,7 +84,10 @@ def test_the_first_build_records_every_published_item_once(tmp_path):
     assert run(content, tmp_path / "out").ok
     lines = store(content)
     assert sorted(line["path"] for line in lines) == ["affairs/2026-Q3/dibao.md", "finance/2026-10.yaml", "major/2026-road.md"]
-    assert {line["published"] for line in lines} == {FIRST.isoformat()} and all(line["correction"] is None for line in lines)
+    # each version is dated from the content (its posting here), never by the build's date
+    dated = {line["path"]: line["published"] for line in lines}
+    assert dated["finance/2026-10.yaml"] == "2026-11-05" and dated["affairs/2026-Q3/dibao.md"] == "2026-10-08"
+    assert FIRST.isoformat() not in dated.values() and all(line["correction"] is None for line in lines)
     before = (content / STORE / "dongtan.jsonl").read_bytes()
     again = run(content, tmp_path / "out", as_of=LATER)
     assert again.ok and (content / STORE / "dongtan.jsonl").read_bytes() == before
@@ -170,7 +173,7 @@ def test_a_correction_publishes_version_two_and_keeps_version_one_online(tmp_pat
     data = json.loads((out / "dongtan/data.json").read_text("utf-8"))
     [entry] = [item for item in data["items"] if item["path"] == MONTH]
     assert [(v["number"], v["id"], v["current"]) for v in entry["versions"]] == [(1, v1, False), (2, v2, True)]
-    assert entry["versions"][1]["correction"]["date"] == "2026-11-25" and entry["versions"][1]["published"] == LATER.isoformat()
+    assert entry["versions"][1]["correction"]["date"] == "2026-11-25" and entry["versions"][1]["published"] == "2026-11-25"
 
     fresh = tmp_path / "clone"
     shutil.copytree(content, fresh / "content")
