@@ -116,7 +116,7 @@ def test_postings_have_no_poster_and_stay_out_of_board_packs_feeds_and_data(buil
 def test_the_clean_check_counts_board_photos_apart_from_disclosures(capsys):
     assert cli.main(["check", str(EXAMPLE)]) == 0
     line = capsys.readouterr().err.splitlines()[-1]
-    assert "长期公开 5 份，积分制 2 份），公开栏照片 1 份，没有错误" in line
+    assert "长期公开 16 份，积分制 2 份），公开栏照片 1 份，没有错误" in line
 
 
 def test_the_clock_reads_postings_by_month_date_and_photos(example_site):
