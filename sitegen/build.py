@@ -117,15 +117,15 @@ def _build(
     produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, previous if intact else None, templates), jobs, executor)
     if has_errors(produced.problems):
         return BuildResult(tuple(produced.problems))
-    blobs, kept = Blobs(cache), previous.outputs if intact else {}
+    blobs = Blobs(cache)
     try:
         try:
-            written, changed = publish(output, produced.files, blobs, kept)
+            written, changed, spare = publish(output, produced.files, blobs, previous, intact)
         except Tampered:  # a cached file changed after it was checked: render everything, trust nothing
             produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, None, templates, trusted=False), jobs, executor)
             if has_errors(produced.problems):
                 return BuildResult(tuple(produced.problems))
-            written, changed = publish(output, produced.files, blobs, kept)
+            written, changed, spare = publish(output, produced.files, blobs, previous, intact)
     except OSError as exc:
         return BuildResult((*produced.problems, output_problem(output, exc)))
     except Tampered:
@@ -135,7 +135,7 @@ def _build(
     if record_urls:
         problems += ledger.write(content, produced.published)
     warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
-    save_state(cache, output, BuildState(fingerprint(), written, warnings, inputs.stats, folder_mtimes(output, written)))
+    save_state(cache, output, BuildState(fingerprint(), written, warnings, inputs.stats, folder_mtimes(output, written), spare))
     return BuildResult(tuple(problems), len(produced.files), changed)
 
 
