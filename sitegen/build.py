@@ -23,6 +23,7 @@ from .loader import load_root
 from .output import OutputError, check_folders, check_marker, locked, publish, recover
 from .output import problem as output_problem
 from .problems import Problem, Severity, error, has_errors
+from .progress import Progress
 from .render import data as open_data
 from .render.html import default_theme, plan_addresses, plan_index, render_page
 from .rules import addresses, check_content
@@ -53,6 +54,7 @@ def build(
     executor: str | None = None,
     record_urls: bool = True,
     as_of: dt.date | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build the site from `content` into `output`. On any error, `output` is not touched.
 
@@ -63,7 +65,8 @@ def build(
     state are kept in `cache_dir` (default `$SITEGEN_CACHE` or `.sitegen-cache`), which is safe
     to delete. `jobs` worker processes render villages (default: one per core); with
     `executor="dask://HOST:PORT"` a Dask cluster renders them instead. `as_of` is the build's
-    date (default: today in China): the same content and date give the same bytes.
+    date (default: today in China): the same content and date give the same bytes. `progress`
+    is told of each village as it is built (the CLI's line on stderr).
     """
     content, output = Path(content), Path(output)
     if output.is_symlink():  # `public -> /srv/www/site`: the site is replaced there, the link stays
@@ -80,9 +83,12 @@ def build(
             problems = check_marker(output)
             if problems:
                 return BuildResult(tuple(problems))
-            return _build(content, output, theme_dir, posters, cache_dir, jobs, executor, record_urls, as_of or clock.today())
+            return _build(content, output, theme_dir, posters, cache_dir, jobs, executor, record_urls, as_of or clock.today(), progress)
     except OutputError as exc:
         return BuildResult((exc.problem,))
+    finally:
+        if progress is not None:
+            progress.finish()
 
 
 def _build(
@@ -95,6 +101,7 @@ def _build(
     executor: str | None,
     record_urls: bool,
     as_of: dt.date,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """The build itself, holding the output's lock."""
     cache = Path(cache_dir or os.environ.get("SITEGEN_CACHE") or ".sitegen-cache")
@@ -114,7 +121,7 @@ def _build(
     if intact and previous.inputs == fingerprint():
         return BuildResult(previous.warnings, len(previous.outputs), 0)
     templates = inputs.digests_under((theme_dir / "templates").as_posix())
-    produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, previous if intact else None, templates), jobs, executor)
+    produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, previous if intact else None, templates), jobs, executor, progress)
     if has_errors(produced.problems):
         return BuildResult(tuple(produced.problems))
     blobs = Blobs(cache)
@@ -122,7 +129,7 @@ def _build(
         try:
             written, changed, spare = publish(output, produced.files, blobs, previous, intact)
         except Tampered:  # a cached file changed after it was checked: render everything, trust nothing
-            produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, None, templates, trusted=False), jobs, executor)
+            produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, None, templates, trusted=False), jobs, executor, progress)
             if has_errors(produced.problems):
                 return BuildResult(tuple(produced.problems))
             written, changed, spare = publish(output, produced.files, blobs, previous, intact)
@@ -175,6 +182,7 @@ def produce(
     reuse: Reuse,
     jobs: int | None = None,
     executor: str | None = None,
+    progress: Progress | None = None,
 ) -> Produced:
     """Every output file (path → bytes, or a blob in the cache) and every page URL, or the
     problems that stop the build. Writes nothing but the cache.
@@ -205,12 +213,15 @@ def produce(
         VillageTask(folders[0], slug, folders[1], posters, folders[2], as_of.isoformat(), str(content), base, reuse.templates, previous.get(slug))
         for slug in todo
     ]
+    if progress is not None:
+        progress.start(len(tasks))
+    on_done = progress.village_done if progress is not None else None
     if executor and tasks:
-        fresh = run_dask(executor, build_village, tasks)
+        fresh = run_dask(executor, build_village, tasks, on_done)
         if isinstance(fresh, Problem):
             return Produced({}, [fresh])
     else:
-        fresh = run_local(build_village, tasks, jobs, recycle=posters)
+        fresh = run_local(build_village, tasks, jobs, recycle=posters, on_done=on_done)
     for slug, output in zip(todo, fresh):
         outputs[slug] = output
         if not has_errors(output.problems):
