@@ -35,7 +35,7 @@ STAGES = {
     "village records encode (save_record)": [("sitegen/village_build.py", "save_record")],
     "village load (load_village)": [("sitegen/loader.py", "load_village")],
     "  YAML parse (source.parse_yaml)": [("sitegen/source.py", "parse_yaml")],
-    "    libyaml compose (yaml.compose)": [("yaml/__init__.py", "compose")],
+    "    libyaml compose": [("yaml/__init__.py", "compose"), ("sitegen/source.py", "_compose")],
     "    PyYAML resolver (per scalar)": [("yaml/resolver.py", "resolve")],
     "    our scalar resolution (_Builder)": [("sitegen/source.py", "build")],
     "  schema (schema.fields)": [("sitegen/schema.py", "fields")],
@@ -47,8 +47,8 @@ STAGES = {
     "blob put (hash + write)": [("sitegen/blobs.py", "put")],
     "blob verify (hash)": [("sitegen/blobs.py", "_check")],
     "publish (staging tree, links, swap)": [("sitegen/output.py", "publish")],
-    "  staging folders (mkdir)": [("sitegen/output.py", "_folders")],
-    "  link or write files": [("sitegen/output.py", "_link_unchanged"), ("sitegen/blobs.py", "link")],
+    "  staging folders (mkdir, or the spare checked and pruned)": [("sitegen/output.py", "_folders"), ("sitegen/staging.py", "prepare")],
+    "  link or write files": [("sitegen/output.py", "_link_unchanged"), ("sitegen/blobs.py", "link"), ("sitegen/staging.py", "fill")],
     "  remove old tree": [("sitegen/output.py", "remove_tree")],
     "build state write (save_state)": [("sitegen/state.py", "save_state")],
     "output folder mtimes": [("sitegen/state.py", "folder_mtimes")],
@@ -79,11 +79,11 @@ def profiled(label: str, call, top: int, save: Path | None) -> float:
         save.mkdir(parents=True, exist_ok=True)
         stats.dump_stats(save / f"{label.replace(' ', '-')}.pstats")
     print(f"\n## {label}: {seconds:.2f} s wall under cProfile ({result.files} files, {result.written} written)\n")
-    print(f"| {'stage':<44} | {'s':>7} | {'share':>6} |")
-    print(f"|{'-' * 46}|{'-' * 9}|{'-' * 8}|")
+    print(f"| {'stage':<58} | {'s':>7} | {'share':>6} |")
+    print(f"|{'-' * 60}|{'-' * 9}|{'-' * 8}|")
     for name, value in stage_times(stats).items():
         if value:
-            print(f"| {name:<44} | {value:7.3f} | {100 * value / seconds:5.1f}% |")
+            print(f"| {name:<58} | {value:7.3f} | {100 * value / seconds:5.1f}% |")
     print(f"\ntop {top} functions by own time:")
     stats.sort_stats("tottime").print_stats(top)
     return seconds
