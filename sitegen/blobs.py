@@ -59,6 +59,10 @@ class Blobs:
         """The blob is in the cache and its bytes hash to its name (a file is hashed again only after it changed)."""
         return self._check(blob) is not None
 
+    def verified(self, blob: Blob) -> os.stat_result | None:
+        """The blob file's stat when it is intact (a file already linked to it is that inode)."""
+        return self._check(blob)
+
     def _check(self, blob: Blob) -> os.stat_result | None:
         try:
             with open(self.path(blob.sha256), "rb") as handle:

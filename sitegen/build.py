@@ -25,6 +25,7 @@ from .loader import load_root
 from .output import OutputError, check_folders, check_marker, locked, publish, recover
 from .output import problem as output_problem
 from .problems import Problem, Severity, error, has_errors
+from .progress import Progress
 from .render import data as open_data
 from .render import inspection
 from .render.html import default_theme, plan_addresses, plan_index, render_page
@@ -57,6 +58,7 @@ def build(
     record_urls: bool = True,
     as_of: dt.date | None = None,
     fail_on_overdue: bool = False,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build the site from `content` into `output`. On any error, `output` is not touched.
 
@@ -68,7 +70,8 @@ def build(
     to delete. `jobs` worker processes render villages (default: one per core); with
     `executor="dask://HOST:PORT"` a Dask cluster renders them instead. `as_of` is the build's
     date (default: today in China): the same content and date give the same bytes;
-    `fail_on_overdue` makes each overdue warning an error, so nothing is written.
+    `fail_on_overdue` makes each overdue warning an error, so nothing is written. `progress`
+    is told of each village as it is built (the CLI's line on stderr).
     """
     content, output = Path(content), Path(output)
     if output.is_symlink():  # `public -> /srv/www/site`: the site is replaced there, the link stays
@@ -85,9 +88,12 @@ def build(
             problems = check_marker(output)
             if problems:
                 return BuildResult(tuple(problems))
-            return _build(content, output, theme_dir, posters, cache_dir, jobs, executor, record_urls, as_of or clock.today(), fail_on_overdue)
+            return _build(content, output, theme_dir, posters, cache_dir, jobs, executor, record_urls, as_of or clock.today(), fail_on_overdue, progress)
     except OutputError as exc:
         return BuildResult((exc.problem,))
+    finally:
+        if progress is not None:
+            progress.finish()
 
 
 def _build(
@@ -101,6 +107,7 @@ def _build(
     record_urls: bool,
     as_of: dt.date,
     fail_on_overdue: bool = False,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """The build itself, holding the output's lock."""
 
@@ -125,20 +132,20 @@ def _build(
     if intact and previous.inputs == fingerprint():
         return BuildResult(judged(previous.warnings), len(previous.outputs), 0)
     templates = inputs.digests_under((theme_dir / "templates").as_posix())
-    produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, previous if intact else None, templates, recorded=record_urls), jobs, executor)
+    produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, previous if intact else None, templates, recorded=record_urls), jobs, executor, progress)
     produced = dataclasses.replace(produced, problems=list(judged(produced.problems)))
     if has_errors(produced.problems):
         return BuildResult(tuple(produced.problems))
-    blobs, kept = Blobs(cache), previous.outputs if intact else {}
+    blobs = Blobs(cache)
     try:
         try:
-            written, changed = publish(output, produced.files, blobs, kept)
+            written, changed, spare = publish(output, produced.files, blobs, previous, intact)
         except Tampered:  # a cached file changed after it was checked: render everything, trust nothing
-            produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, None, templates, trusted=False, recorded=record_urls), jobs, executor)
+            produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, None, templates, trusted=False, recorded=record_urls), jobs, executor, progress)
             produced = dataclasses.replace(produced, problems=list(judged(produced.problems)))
             if has_errors(produced.problems):
                 return BuildResult(tuple(produced.problems))
-            written, changed = publish(output, produced.files, blobs, kept)
+            written, changed, spare = publish(output, produced.files, blobs, previous, intact)
     except OSError as exc:
         return BuildResult((*produced.problems, output_problem(output, exc)))
     except Tampered:
@@ -150,7 +157,7 @@ def _build(
         for slug, lines in produced.versions.items():
             problems += versions.write(content, slug, lines)
     warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
-    save_state(cache, output, BuildState(fingerprint(), written, warnings, inputs.stats, folder_mtimes(output, written)))
+    save_state(cache, output, BuildState(fingerprint(), written, warnings, inputs.stats, folder_mtimes(output, written), spare))
     return BuildResult(tuple(problems), len(produced.files), changed)
 
 
@@ -192,6 +199,7 @@ def produce(
     reuse: Reuse,
     jobs: int | None = None,
     executor: str | None = None,
+    progress: Progress | None = None,
 ) -> Produced:
     """Every output file (path → bytes, or a blob in the cache) and every page URL, or the
     problems that stop the build. Writes nothing but the cache.
@@ -228,12 +236,15 @@ def produce(
         VillageTask(folders[0], slug, folders[1], posters, folders[2], as_of.isoformat(), str(content), base, reuse.templates, previous.get(slug))
         for slug in todo
     ]
+    if progress is not None:
+        progress.start(len(tasks))
+    on_done = progress.village_done if progress is not None else None
     if executor and tasks:
-        fresh = run_dask(executor, build_village, tasks)
+        fresh = run_dask(executor, build_village, tasks, on_done)
         if isinstance(fresh, Problem):
             return Produced({}, [fresh])
     else:
-        fresh = run_local(build_village, tasks, jobs, recycle=posters)
+        fresh = run_local(build_village, tasks, jobs, recycle=posters, on_done=on_done)
     for slug, output in zip(todo, fresh):
         outputs[slug] = output
         if not has_errors(output.problems):  # keyed by the store as this build leaves it

@@ -28,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--format", choices=("text", "json"), default="text", help="问题的输出格式")
     build.add_argument("--no-posters", action="store_true", help="不生成打印用的 PDF（海报、标牌、公开栏张贴材料）")
     build.add_argument("--preview", action="store_true", help="预览：不把新网址记入 published-urls.txt，也不把新版本记入 published-versions")
+    build.add_argument("-q", "--quiet", action="store_true", help="不显示生成进度")
     build.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认每个处理器核心一个）")
     build.add_argument("--executor", help="在 Dask 集群上生成，如 dask://10.0.0.5:8786（各节点须装有 sitegen 并能访问相同路径）")
     _as_of(build)
@@ -172,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
             return 1 if has_errors(problems) else 0
         if args.command == "build":
             from .build import build
+            from .progress import Progress
 
+            progress = None if args.quiet else Progress()
             result = build(args.content, args.output, args.theme, posters=not args.no_posters, jobs=args.jobs, executor=args.executor, record_urls=not args.preview, as_of=args.as_of, fail_on_overdue=args.fail_on_overdue)
             _report(result.problems, args.format)
             if not result.ok:

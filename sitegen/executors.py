@@ -3,6 +3,7 @@ The results come back in the order of the tasks, whichever ran first."""
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 from typing import Callable
@@ -13,31 +14,56 @@ from .village_build import VillageOutput, VillageTask
 VILLAGES_PER_WORKER = 8  # with posters, a worker process is replaced after this many villages
 
 
-def run_local(function: Callable[[VillageTask], VillageOutput], tasks: list[VillageTask], jobs: int | None, recycle: bool) -> list[VillageOutput]:
-    """Run tasks in order, in forked worker processes when there are several.
+Done = Callable[[VillageOutput], None]  # told of each village as it finishes (progress)
+
+
+def run_local(
+    function: Callable[[VillageTask], VillageOutput], tasks: list[VillageTask], jobs: int | None, recycle: bool, on_done: Done | None = None
+) -> list[VillageOutput]:
+    """Run tasks, in forked worker processes when there are several; results in the tasks' order.
 
     With posters, a worker is replaced after a few villages: WeasyPrint gives memory back only
     when its process ends.
     """
+    done = on_done or (lambda output: None)
     jobs = min(jobs or os.cpu_count() or 1, len(tasks))
+    results: list[VillageOutput] = []
     if jobs <= 1:
-        return [function(task) for task in tasks]
+        for task in tasks:
+            results.append(function(task))
+            done(results[-1])
+        return results
     context = multiprocessing.get_context("fork")
+    results = [None] * len(tasks)  # type: ignore[list-item]
     with context.Pool(jobs, maxtasksperchild=VILLAGES_PER_WORKER if recycle else None) as pool:
-        return pool.map(function, tasks, chunksize=1)
+        for index, output in pool.imap_unordered(functools.partial(_numbered, function), enumerate(tasks), chunksize=1):
+            results[index] = output
+            done(output)
+    return results
 
 
-def run_dask(address: str, function: Callable[[VillageTask], VillageOutput], tasks: list[VillageTask]) -> list[VillageOutput] | Problem:
+def _numbered(function: Callable[[VillageTask], VillageOutput], item: tuple[int, VillageTask]) -> tuple[int, VillageOutput]:
+    index, task = item
+    return index, function(task)
+
+
+def run_dask(
+    address: str, function: Callable[[VillageTask], VillageOutput], tasks: list[VillageTask], on_done: Done | None = None
+) -> list[VillageOutput] | Problem:
     """Run tasks on a Dask cluster whose workers have sitegen installed and see the same folders."""
     if not address.startswith("dask://"):
         return error("--executor", 1, 1, "executor", f"不认识的执行器 {address}，应为 dask://主机:端口")
     try:
-        from distributed import Client
+        from distributed import Client, as_completed
     except ImportError:
         return error("--executor", 1, 1, "executor", "未安装 Dask：请运行 pip install 'sitegen[dask]'")
     try:
         with Client("tcp://" + address.removeprefix("dask://"), timeout="10s") as client:
             # pure=False: a cluster that outlives a build must never hand back an earlier result
-            return client.gather(client.map(function, tasks, pure=False))
+            futures = client.map(function, tasks, pure=False)
+            if on_done is not None:
+                for _, output in as_completed(futures, with_results=True):
+                    on_done(output)
+            return client.gather(futures)
     except OSError as exc:
         return error("--executor", 1, 1, "executor", f"连接 Dask 集群 {address} 失败（{exc}）")

@@ -3,7 +3,8 @@
 A build writes the new site into a hidden sibling staging folder (unchanged files hard-linked from
 the old output, so their inodes and mtimes stay and deploys upload only what changed; blobs linked
 from the cache once verified), then swaps it with the old output in one atomic directory exchange
-(Linux `renameat2(RENAME_EXCHANGE)`) and removes the old tree. Killed at any instant, the output is
+(Linux `renameat2(RENAME_EXCHANGE)`) and keeps the old tree beside it as the next build's staging
+tree (`staging.py`: updated, not made anew). Killed at any instant, the output is
 the previous complete site or the new one. Where the exchange is missing, two renames are used and
 a build killed between them leaves the old site as `.NAME.retired-PID`, which the next build puts
 back first.
@@ -14,7 +15,6 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
-import hashlib
 import os
 import shutil
 import sys
@@ -26,6 +26,8 @@ from typing import Iterator
 
 from .blobs import NO_LINKS, Blob, Blobs
 from .problems import Problem, error
+from .staging import fill, prepare, retire
+from .state import BuildState, Spare
 
 MARKER = ".sitegen-output"
 MARKER_TEXT = (
@@ -34,7 +36,7 @@ MARKER_TEXT = (
 ).encode("utf-8")
 LOCK_TIMEOUT = 600  # seconds a second build waits for the first (SITEGEN_LOCK_TIMEOUT)
 KILL_AT_STEP = "SITEGEN_TEST_KILL_AT_STEP"  # tests: the writer exits at write step N, as if killed
-THREADS = 8  # making a staging tree's folders, removing an old site
+THREADS = 8  # removing an old site
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -140,71 +142,36 @@ def recover(output: Path) -> None:
 
 
 def publish(
-    output: Path, files: dict[str, bytes | Blob], blobs: Blobs, recorded: dict[str, tuple[int, int, str]]
-) -> tuple[dict[str, list], int]:
+    output: Path, files: dict[str, bytes | Blob], blobs: Blobs, previous: BuildState | None = None, intact: bool = False
+) -> tuple[dict[str, list], int, Spare | None]:
     """Write every file into a staging folder, then swap it in. Returns what was written
-    (path → [size, mtime_ns, sha256]) and how many files got new bytes.
+    (path → [size, mtime_ns, sha256]), how many files got new bytes, and the record of the old
+    site kept beside the output as the next build's staging tree (`staging.py`).
 
-    A file whose bytes the previous build wrote (`recorded`), still untouched, is hard-linked
-    instead of rewritten, keeping its mtime. On any failure the staging folder is removed and the
-    output is as it was.
+    A file whose bytes the previous build wrote, still untouched (`intact`: the output is as
+    `previous` recorded it), is hard-linked instead of rewritten, keeping its mtime. On any
+    failure the staging folder is removed and the output is as it was.
     """
     output = output.absolute()
     staging = output.with_name(f".{output.name}.staging-{os.getpid()}")
+    recorded = previous.outputs if previous is not None and intact else {}
     kill = _killer()
-    written: dict[str, list] = {}
-    changed = 0
-    swapped = False
+    old_tree: Path | None = None
     try:
-        staging.mkdir()
-        _folders(staging, files)
+        reused = prepare(staging, output, files, previous, remove_tree)
         kill()
-        base, old = os.fspath(staging), os.fspath(output)
-        for relative in sorted(files):
-            target = f"{base}/{relative}"
-            data = files[relative]
-            digest = data.sha256 if isinstance(data, Blob) else hashlib.sha256(data).hexdigest()
-            if not _link_unchanged(f"{old}/{relative}", target, recorded.get(relative), digest):
-                if isinstance(data, Blob):
-                    blobs.link(data, Path(target))
-                else:
-                    with open(target, "xb") as handle:
-                        handle.write(data)
-                changed += 1
-            info = os.stat(target)
-            written[relative] = [info.st_size, info.st_mtime_ns, digest]
-            kill()
+        written, changed = fill(staging, output, files, blobs, recorded, reused, kill)
         _mark(output, staging)
         kill()
-        swapped = _swap(staging, output)
+        old_tree = _swap(staging, output)
         kill()
     except BaseException:
-        if not swapped:
+        if old_tree is None:
             remove_tree(staging)
         raise
-    remove_tree(staging)  # the old site, after an exchange
+    spare = retire(old_tree, output, previous if intact else None, written, remove_tree)
     kill()
-    return written, changed
-
-
-def _folders(staging: Path, files) -> None:
-    """Every folder the files need, a thread per top-level folder: each mkdir waits on a disk
-    mounted with `discard`, and a county has 30,000 folders (4× faster than one thread)."""
-    groups: dict[str, list[str]] = {}
-    for folder in sorted({relative.rpartition("/")[0] for relative in files} - {""}):
-        parts = folder.split("/")
-        groups.setdefault(parts[0], []).extend("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
-    base = os.fspath(staging)
-
-    def make(folders: list[str]) -> None:
-        for folder in dict.fromkeys(folders):  # each once, parents first
-            try:
-                os.mkdir(f"{base}/{folder}")
-            except FileExistsError:
-                pass
-
-    with ThreadPoolExecutor(THREADS) as pool:
-        list(pool.map(make, groups.values()))
+    return written, changed, spare
 
 
 def _mark(output: Path, staging: Path) -> None:
@@ -213,6 +180,13 @@ def _mark(output: Path, staging: Path) -> None:
         same = (output / MARKER).read_bytes() == MARKER_TEXT
     except OSError:
         same = False
+    try:
+        there = os.lstat(staging / MARKER)  # a spare holds one: keep it if it is the old output's
+        if same and os.path.samestat(there, os.stat(output / MARKER)):
+            return
+        os.unlink(staging / MARKER)
+    except FileNotFoundError:
+        pass
     if same:
         try:
             os.link(output / MARKER, staging / MARKER)
@@ -248,18 +222,18 @@ def _remove_entry(entry: os.DirEntry) -> None:
             pass
 
 
-def _swap(staging: Path, output: Path) -> bool:
-    """Put `staging` in place of `output` in one step; True when the old tree is now at `staging`."""
+def _swap(staging: Path, output: Path) -> Path | None:
+    """Put `staging` in place of `output` in one step; returns where the old site is now (None
+    when there was none)."""
     if not output.exists():
         staging.rename(output)
-        return False
+        return None
     if _exchange(staging, output):
-        return True
+        return staging
     retired = output.with_name(f".{output.name}.retired-{os.getpid()}")  # the window `recover` closes
     output.rename(retired)
     staging.rename(output)
-    remove_tree(retired)
-    return False
+    return retired
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -275,25 +249,6 @@ def _exchange(first: Path, second: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
         return False
     raise OSError(code, os.strerror(code), os.fspath(second))
-
-
-def _link_unchanged(old: str, new: str, recorded: tuple | list | None, digest: str) -> bool:
-    """Hard-link `old` to `new` when it still holds exactly the bytes `digest` names."""
-    if not recorded or recorded[2] != digest:
-        return False
-    try:
-        info = os.stat(old)
-        if info.st_size != recorded[0] or info.st_mtime_ns != recorded[1]:
-            return False
-        try:
-            os.link(old, new)
-        except OSError as exc:  # a file system without hard links: a copy keeps the mtime too
-            if exc.errno not in NO_LINKS:
-                raise
-            shutil.copy2(old, new)
-        return True
-    except FileNotFoundError:  # gone: write it instead
-        return False
 
 
 def _killer():

@@ -111,9 +111,15 @@ def _decoder(kind: Any) -> Callable[[Any], Any]:
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         return lambda value: _dataclass(kind, value)
     if origin in (typing.Union, types.UnionType):
+        arms = [_decoder(arm) for arm in args if arm is not type(None)]
+        if len(arms) == 1 and len(args) == 2:  # `X | None`: no exception raised for a None
+            arm = arms[0]
+            return lambda value: None if value is None else arm(value)
         arms = [_decoder(arm) for arm in args]
         return lambda value: _union(arms, kind, value)
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        if args[0] in _PLAIN:  # names, paths: one type test each, no call
+            return lambda value: _plain_tuple(args[0], kind, value)
         item = _decoder(args[0])
         return lambda value: tuple(item(v) for v in _list(kind, value))
     if kind is tuple:  # a bare tuple: a key path, of names and indexes
@@ -131,8 +137,39 @@ def _decoder(kind: Any) -> Callable[[Any], Any]:
         return lambda value: [item(v) for v in _list(kind, value)]
     if origin is dict:
         key, item = _decoder(args[0]), _decoder(args[1])
+        if args[0] is str:  # every record key is text: one test for them all
+            if args[1] in _PLAIN:
+                return lambda value: _plain_dict(args[1], kind, value)
+            return lambda value: {k: item(v) for k, v in _text_keys(kind, value).items()}
         return lambda value: {key(k): item(v) for k, v in _dict(kind, value).items()}
     raise TypeError(f"no record decoder for {kind!r}")
+
+
+_PLAIN = (str, int, bool)  # checked by exact type: not bool for int, not int for bool
+
+
+def _all_of(kind: type, container: Any, values: Any) -> None:
+    """Raise `RecordError` unless each of `values` is exactly of type `kind`."""
+    for value in values:
+        if type(value) is not kind:
+            raise _fail(container, value)
+
+
+def _plain_tuple(item: type, kind: Any, value: Any) -> tuple:
+    _all_of(item, kind, _list(kind, value))
+    return tuple(value)
+
+
+def _plain_dict(item: type, kind: Any, value: Any) -> dict:
+    _all_of(item, kind, _text_keys(kind, value).values())
+    return dict(value)
+
+
+def _text_keys(kind: Any, value: Any) -> dict:
+    if type(value) is not dict:
+        raise _fail(kind, value)
+    _all_of(str, kind, value)
+    return value
 
 
 def _exactly(kind: type) -> Callable[[Any], Any]:

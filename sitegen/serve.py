@@ -86,7 +86,7 @@ class Preview:
 
 def run_build(content: str, output: Path, theme: Path | None, posters: bool) -> tuple[bool, list[Problem], str]:
     """One build in a fresh interpreter: (ok, problems, message when it failed without located problems)."""
-    command = [sys.executable, "-m", "sitegen", "build", content, "-o", str(output), "--format", "json", "--preview"]
+    command = [sys.executable, "-m", "sitegen", "build", content, "-o", str(output), "--format", "json", "--preview", "--quiet"]
     if theme is not None:
         command += ["--theme", str(theme)]
     if not posters:

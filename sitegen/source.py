@@ -20,10 +20,10 @@ from . import syntax
 from .problems import Problem, error
 from .text import line_col
 
-try:  # the C loader is ~5× faster; fall back where libyaml is missing
-    from yaml import CSafeLoader as _Loader
+try:  # libyaml's parser and composer, in C; fall back where libyaml is missing
+    from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
 
 Keys = tuple  # a key path into the data: ("income", 2, "amount")
 
@@ -128,7 +128,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, Source,
     if slips:
         return _syntax_error(path, text, line_offset, slips)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         slips = syntax.colon_slips(text)
         if not slips:
@@ -151,9 +151,33 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, Source,
     source = Source(path, text, node, line_offset)
     if node is None:
         return None, source, []
-    builder = _Builder(path, line_offset)
+    builder = _Builder(path, line_offset, aliases="*" in text)
     data = builder.build(node)
     return data, source, builder.problems
+
+
+class _Composer(_Parser):
+    """libyaml's node tree without PyYAML's tag resolution: the composer asks for a tag at every
+    node, and the safe resolver answers with a regex cascade per scalar (half the composing time).
+    Tags are never read here; `_Builder` reads each plain scalar once, by YAML 1.2 rules."""
+
+    def resolve(self, kind, value, implicit) -> None:
+        return None
+
+    def descend_resolver(self, parent, index) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+def _compose(text: str):
+    """The root node of the single document in `text` (None when it is empty)."""
+    composer = _Composer(text)
+    try:
+        return composer.get_single_node()
+    finally:
+        composer.dispose()
 
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
@@ -163,62 +187,83 @@ _CONSTANTS = {"true": True, "false": False, "null": None, "~": None, "": None}
 _MAX_NUMBER_CHARS = 1000  # longer digit runs stay text (Python refuses int() of 4,300+ digits)
 
 
-class _Builder:
-    """Turns a composed node tree into plain values; aliases are refused (no billion laughs)."""
+_MAYBE_NOT_TEXT = frozenset("-+tfn~")  # first characters of a plain scalar that may be a number, date or constant
 
-    def __init__(self, path: str, line_offset: int) -> None:
+
+class _Builder:
+    """Turns a composed node tree into plain values; aliases are refused (no billion laughs).
+
+    An alias is the same node met twice; a text without `*` has none, so its nodes are not
+    tracked. A plain scalar is read once, and most (Chinese text) are known to be text by their
+    first character."""
+
+    def __init__(self, path: str, line_offset: int, aliases: bool = True) -> None:
         self.path = path
         self.line_offset = line_offset
         self.problems: list[Problem] = []
-        self._seen: set[int] = set()
+        self._seen: set[int] | None = set() if aliases else None
 
     def _problem(self, node, code: str, message: str) -> None:
         line, col = node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
         self.problems.append(error(self.path, line, col, code, message))
 
     def build(self, node, depth: int = 0) -> Any:
-        if id(node) in self._seen:
-            self._problem(node, "yaml-syntax", "不支持 YAML 锚点和别名（& 和 *），请把内容直接写出来")
-            return None
-        self._seen.add(id(node))
+        seen = self._seen
+        if seen is not None:
+            if id(node) in seen:
+                self._problem(node, "yaml-syntax", "不支持 YAML 锚点和别名（& 和 *），请把内容直接写出来")
+                return None
+            seen.add(id(node))
         if depth > syntax.MAX_DEPTH:
             self._problem(node, "yaml-syntax", f"嵌套层数太多（超过 {syntax.MAX_DEPTH} 层），请检查缩进")
             return None
+        inline = seen is None and depth < syntax.MAX_DEPTH  # a scalar child needs no alias or depth check
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
+                if not isinstance(key_node, _SCALAR):
                     self._problem(key_node, "yaml-syntax", "键必须是简单的文字")
                     continue
                 key = key_node.value
                 if key in result:
                     self._problem(key_node, "schema", f"键 {key} 重复出现，每个键只能写一次")
                     continue
-                result[key] = self.build(value_node, depth + 1)
+                result[key] = _scalar(value_node) if inline and type(value_node) is _SCALAR else self.build(value_node, depth + 1)
             return result
         if isinstance(node, yaml.SequenceNode):
+            if inline:
+                return [_scalar(item) if type(item) is _SCALAR else self.build(item, depth + 1) for item in node.value]
             return [self.build(item, depth + 1) for item in node.value]
-        return self._scalar(node)
+        return _scalar(node)
 
-    def _scalar(self, node) -> Any:
-        """A plain scalar is read from its text by YAML 1.2 core rules or stricter, never by
-        PyYAML's 1.1 resolver (0100 is not 64, 1:30 not 90); quoted and block text stays text."""
-        value = node.value
-        if node.style not in (None, "") or len(value) > _MAX_NUMBER_CHARS:  # libyaml: "" is plain
-            return value
-        if value in _CONSTANTS:
-            return _CONSTANTS[value]
-        if _INT.fullmatch(value):
-            return int(value)
-        if _DECIMAL.fullmatch(value):
-            return Decimal(value)
-        match = DATE_TEXT.fullmatch(value)
-        if match:
-            try:
-                return dt.date(*map(int, match.groups()))
-            except ValueError:  # 2026-02-30: text, which the date field reports as no such day
-                return value
+
+_SCALAR = yaml.ScalarNode
+
+
+def _scalar(node) -> Any:
+    """A plain scalar is read from its text by YAML 1.2 core rules or stricter, never by
+    PyYAML's 1.1 resolver (0100 is not 64, 1:30 not 90); quoted and block text stays text."""
+    value = node.value
+    if node.style not in (None, "") or len(value) > _MAX_NUMBER_CHARS:  # libyaml: "" is plain
         return value
+    if not value:
+        return None
+    first = value[0]
+    if first not in _MAYBE_NOT_TEXT and not first.isdecimal():  # `\d` below is any decimal digit
+        return value
+    if value in _CONSTANTS:
+        return _CONSTANTS[value]
+    if _INT.fullmatch(value):
+        return int(value)
+    if _DECIMAL.fullmatch(value):
+        return Decimal(value)
+    match = DATE_TEXT.fullmatch(value)
+    if match:
+        try:
+            return dt.date(*map(int, match.groups()))
+        except ValueError:  # 2026-02-30: text, which the date field reports as no such day
+            return value
+    return value
 
 
 def split_front_matter(text: str) -> tuple[str | None, int, str, int]:

@@ -108,6 +108,24 @@ def _versions() -> list[str]:
 
 
 @dataclass(frozen=True)
+class Spare:
+    """The site before the current one, kept beside the output as the next build's staging tree
+    (`staging.py`): which folder it is, its folders' mtimes as its build left them (an entry added,
+    removed or renamed changes its folder's mtime), and its files as a difference from the
+    current output's, since most are the same."""
+
+    device: int
+    inode: int
+    folders: dict[str, int]  # folder ("" or "a/b/") → mtime_ns
+    removed: tuple[str, ...] = ()  # its files that the current output does not have
+    added: tuple[str, ...] = ()  # the current output's files that it does not have
+
+    def files(self, current: dict) -> set[str]:
+        """Its files, given the current output's (`BuildState.outputs`)."""
+        return (set(current) - set(self.added)) | set(self.removed)
+
+
+@dataclass(frozen=True)
 class BuildState:
     """Recorded after a successful build: inputs, the files written, and the warnings reported."""
 
@@ -116,6 +134,7 @@ class BuildState:
     warnings: tuple[Problem, ...] = ()
     stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     folders: dict[str, int] = field(default_factory=dict)  # folder → mtime_ns, after writing
+    spare: Spare | None = None  # the site before this one, beside the output
 
     def output_intact(self, output: Path) -> bool:
         """The output folder holds exactly what this state wrote: each file by size and mtime, and
@@ -163,7 +182,15 @@ def load_state(cache: Path, output: Path) -> BuildState | None:
 def _sane(state: BuildState) -> bool:
     """Sizes and times that a file can have: a crafted state must not make a page look unchanged."""
     entries = [*state.outputs.values(), *state.stats.values()]
-    return all(size >= 0 and mtime >= 0 and len(digest) == 64 for size, mtime, digest in entries)
+    if not all(size >= 0 and mtime >= 0 and len(digest) == 64 for size, mtime, digest in entries):
+        return False
+    spare = state.spare  # its paths are unlinked and removed: each must stay inside the spare
+    return spare is None or all(map(_relative, (*spare.removed, *spare.added, *(f.removesuffix("/") for f in spare.folders if f))))
+
+
+def _relative(path: str) -> bool:
+    """A path below a folder: no root, no `.` or `..`, no empty part, no NUL."""
+    return "\0" not in path and all(part not in ("", ".", "..") for part in path.split("/"))
 
 
 def save_state(cache: Path, output: Path, state: BuildState) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from conftest import EXAMPLE
 from test_site import tree_digest
 
 from sitegen.build import build
+from sitegen.progress import Progress
 
 distributed = pytest.importorskip("distributed")  # in the test extra; skip only where it is not installed
 
@@ -17,8 +20,10 @@ def test_dask_build_is_byte_identical_to_a_local_build(tmp_path):
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         address = "dask://" + cluster.scheduler_address.removeprefix("tcp://")
         remote = tmp_path / "remote"
-        result = build(EXAMPLE, remote, posters=False, cache_dir=tmp_path / "c2", executor=address)
+        progress = Progress(io.StringIO())
+        result = build(EXAMPLE, remote, posters=False, cache_dir=tmp_path / "c2", executor=address, progress=progress)
         assert result.ok, result.problems
+        assert progress.done == progress.total == len([p for p in EXAMPLE.iterdir() if (p / "village.yaml").is_file()]) > 1
         with distributed.Client(cluster) as client:
             assert len(client.scheduler_info()["workers"]) == 2
     assert tree_digest(remote) == tree_digest(local)

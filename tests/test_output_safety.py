@@ -32,8 +32,15 @@ def cli(*args: str, cwd: Path, **env: str) -> subprocess.Popen:
 
 
 def beside(out: Path) -> list[str]:
-    """What a build left next to the output folder: nothing but the output itself."""
-    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}"))
+    """What a build left next to the output folder: nothing but the output itself and the spare
+    (the site before it, kept as the next build's staging tree, see `spare_is`)."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}") and p.name != f".{out.name}.spare")
+
+
+def spare_is(out: Path, *sites: dict) -> bool:
+    """The spare, if there is one, is a whole earlier site, never a mix."""
+    spare = out.with_name(f".{out.name}.spare")
+    return not spare.exists() or tree_digest(spare) in sites
 
 
 def test_a_folder_sitegen_did_not_make_is_refused_and_untouched(tmp_path):
@@ -71,6 +78,7 @@ def test_killed_at_any_write_step_leaves_the_old_or_the_new_site(tmp_path):
             assert tree_digest(out) == new, f"step {step}: after the exchange the new site is there"
         assert build(new_content, out, cache_dir=cache).ok
         assert tree_digest(out) == new and beside(out) == [], f"step {step}: leftovers not cleaned"
+        assert spare_is(out, old, new), f"step {step}: the spare is not a whole site"
     finished = cli(str(new_content), "-o", str(tmp_path / "run-1" / "out"), cwd=tmp_path, **{KILL_AT_STEP: str(steps + 1)})
     finished.communicate()
     assert finished.returncode == 0
