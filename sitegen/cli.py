@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
             from .progress import Progress
 
             progress = None if args.quiet else Progress()
-            result = build(args.content, args.output, args.theme, posters=not args.no_posters, jobs=args.jobs, executor=args.executor, record_urls=not args.preview, as_of=args.as_of, fail_on_overdue=args.fail_on_overdue)
+            result = build(args.content, args.output, args.theme, posters=not args.no_posters, jobs=args.jobs, executor=args.executor, record_urls=not args.preview, as_of=args.as_of, fail_on_overdue=args.fail_on_overdue, progress=progress)
             _report(result.problems, args.format)
             if not result.ok:
                 print("生成失败，原有网站未改动。", file=sys.stderr)
