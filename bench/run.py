@@ -30,7 +30,9 @@ def timed(command: list[str], env: dict | None = None) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one command: the largest sum, sampled every 50 ms, over
     the process and all its workers (wait4 alone gives the largest single process)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # stderr to a file, not a pipe: a build that reports many warnings would block on a full pipe
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=log)
     peak, done = [0], threading.Event()
 
     def sample() -> None:
@@ -44,7 +46,8 @@ def timed(command: list[str], env: dict | None = None) -> tuple[float, float]:
     done.set()
     sampler.join()
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+        log.seek(0)
+        raise SystemExit(f"failed: {' '.join(command)}\n{log.read().decode()}")
     return seconds, max(peak[0], usage.ru_maxrss) / 1024
 
 
