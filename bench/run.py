@@ -83,7 +83,9 @@ def edit_one_statement(county: Path) -> str:
     statements = sorted(county.glob("*/finance/*.yaml"))
     statement = statements[len(statements) // 2]
     text = statement.read_text("utf-8")
-    statement.write_text(text.replace("summary: ", "summary: （已更正）", 1), "utf-8")
+    posted = text.split("posted: ", 1)[1][:10]  # a published statement changes only with a correction (§12)
+    correction = f"corrections:\n  - {{date: {posted}, reason: 更正本月说明的文字。}}\nopening_balance: "
+    statement.write_text(text.replace("summary: ", "summary: （已更正）", 1).replace("opening_balance: ", correction, 1), "utf-8")
     return statement.relative_to(county).as_posix()
 
 
