@@ -303,3 +303,17 @@ def test_no_overdue_warning_for_a_village_whose_files_have_errors(tmp_path):
     fixed = tree(tmp_path / "fixed", **{"dongtan/finance/2026-10.yaml": statement("2026-10", "2026-11-05")})
     _, problems = check_content(fixed, D("2027-01-01"))
     assert codes(problems, "overdue")
+
+
+def test_a_clerks_reason_that_excel_would_run_is_inert_in_status_csv(tmp_path):
+    """A not_applicable reason is the clerk's text: in the CSV the public opens with a double-click
+    it must not start a formula; status.json keeps it as written."""
+    village = VILLAGE + "not_applicable:\n  dibao: \"=HYPERLINK(\\\"http://x.example\\\",\\\"低保\\\")\"\n"
+    root = tree(tmp_path, village=village)
+    out = tmp_path / "out"
+    assert build(root, out, posters=False, record_urls=False, as_of=D("2027-01-25")).ok
+    rows = list(csv.DictReader(io.StringIO((out / "status/status.csv").read_text("utf-8-sig"))))
+    reasons = {row["reason"] for row in rows if row["item"] == "dibao"}
+    assert reasons == {"'=HYPERLINK(\"http://x.example\",\"低保\")"}
+    records = json.loads((out / "status/status.json").read_text("utf-8"))["records"]
+    assert {r["reason"] for r in records if r["item"] == "dibao"} == {"=HYPERLINK(\"http://x.example\",\"低保\")"}

@@ -168,7 +168,7 @@ KIND = Kind(
     rules=(finance_rules.check,),
     bulk={"income": (), "expense": (), "notes": None},
     markdown_var="notes_html",
-    files=finance_data.files,
-    data_entry=finance_data.data_entry,
-    page_links=finance_data.page_links,
+    files=finance_data.EXPORT.files,
+    data_entry=finance_data.EXPORT.data_entry,
+    page_links=finance_data.EXPORT.page_links,
 )

@@ -6,48 +6,18 @@ needs nothing of the registry.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import urls
-from ..model import Disclosure, Site, Village
+from ..model import Site, Village
 from ..money import format_money
-from ..sizes import size_label
-from .shared import csv_bytes, csv_inert
+from ..tabular import CsvExport, csv_bytes, csv_inert, csv_resource
 
 if TYPE_CHECKING:
     from .finance import FinanceStatement
 
 INCOME, EXPENSE = "收入", "支出"  # the direction column's values, the same in both scripts
-
-
-def csv_path(page: str) -> str:
-    return page + "statement.csv"
-
-
-def package_path(page: str) -> str:
-    return page + "datapackage.json"
-
-
-def files(site: Site, village: Village, statement: FinanceStatement, page: str, title: str, strings: dict[str, str]) -> dict[str, bytes]:
-    """statement.csv and datapackage.json beside the statement's page."""
-    table = statement_csv(statement, strings)
-    return {csv_path(page): table, package_path(page): data_package(site, village, statement, page, title, table, strings)}
-
-
-def data_entry(_statement: Disclosure, page: str, base: str) -> dict[str, str]:
-    """What data.json adds for a statement: its CSV and Data Package addresses."""
-    return {"csv": urls.absolute(base, csv_path(page)), "datapackage": urls.absolute(base, package_path(page))}
-
-
-def page_links(_statement: Disclosure, page: str, written: dict[str, bytes]) -> dict[str, str]:
-    """The statement page's download links, when the CSV was written (a public statement)."""
-    if csv_path(page) not in written:
-        return {}
-    return {"csv_href": urls.relative(page, csv_path(page)), "csv_size": size_label(len(written[csv_path(page)])),
-            "package_href": urls.relative(page, package_path(page))}
 
 
 @dataclass(frozen=True)
@@ -82,7 +52,7 @@ def statement_csv(statement: FinanceStatement, strings: dict[str, str]) -> bytes
     return csv_bytes([header, *rows])
 
 
-def data_package(site: Site, village: Village, statement: FinanceStatement, page: str, title: str, table: bytes, strings: dict[str, str]) -> bytes:
+def data_package(site: Site, village: Village, statement: FinanceStatement, page: str, title: str, table: bytes, strings: dict[str, str]) -> dict:
     """A Frictionless (tabular) Data Package describing statement.csv. Balances and totals are
     strings in a `statement` property: JSON numbers are floats to most readers."""
     money = {
@@ -118,20 +88,9 @@ def data_package(site: Site, village: Village, statement: FinanceStatement, page
             "income_count": len(statement.income),
             "expense_count": len(statement.expense),
         },
-        "resources": [
-            {
-                "profile": "tabular-data-resource",
-                "name": "statement",
-                "path": "statement.csv",
-                "title": title,
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "bytes": len(table),
-                "hash": "sha256:" + hashlib.sha256(table).hexdigest(),
-                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
-                "schema": {"fields": fields, "primaryKey": [strings["col_voucher"]], "missingValues": [""]},
-            }
-        ],
+        "resources": [csv_resource("statement", table, {"fields": fields, "primaryKey": [strings["col_voucher"]], "missingValues": [""]}, title)],
     }
-    return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return package
+
+
+EXPORT = CsvExport("statement", statement_csv, data_package)

@@ -246,7 +246,7 @@ KIND = Kind(
     bulk={"rules": (), "households": ()},
     home="_points_home.html",
     poster_context=lambda quarter: {"blocks": poster_blocks(quarter), "paired": len(quarter.households) > ONE_COLUMN},
-    files=points_data.files,
-    data_entry=points_data.data_entry,
-    page_links=points_data.page_links,
+    files=points_data.EXPORT.files,
+    data_entry=points_data.EXPORT.data_entry,
+    page_links=points_data.EXPORT.page_links,
 )

@@ -3,14 +3,11 @@ is `finance_data.py`: the page path and title come from the caller)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import TYPE_CHECKING
 
 from .. import urls
-from ..model import Disclosure, Site, Village
-from ..sizes import size_label
-from .shared import csv_bytes, csv_inert
+from ..model import Site, Village
+from ..tabular import CsvExport, csv_bytes, csv_inert, csv_resource
 
 if TYPE_CHECKING:
     from .points import PointsQuarter
@@ -25,31 +22,6 @@ COLUMNS = (
 )
 
 
-def csv_path(page: str) -> str:
-    return page + "ranking.csv"
-
-
-def package_path(page: str) -> str:
-    return page + "datapackage.json"
-
-
-def files(site: Site, village: Village, quarter: PointsQuarter, page: str, title: str, strings: dict[str, str]) -> dict[str, bytes]:
-    """ranking.csv and datapackage.json beside the quarter's page."""
-    table = ranking_csv(quarter, strings)
-    return {csv_path(page): table, package_path(page): data_package(site, village, quarter, page, title, table, strings)}
-
-
-def data_entry(_quarter: Disclosure, page: str, base: str) -> dict[str, str]:
-    return {"csv": urls.absolute(base, csv_path(page)), "datapackage": urls.absolute(base, package_path(page))}
-
-
-def page_links(_quarter: Disclosure, page: str, written: dict[str, bytes]) -> dict[str, str]:
-    if csv_path(page) not in written:
-        return {}
-    return {"csv_href": urls.relative(page, csv_path(page)), "csv_size": size_label(len(written[csv_path(page)])),
-            "package_href": urls.relative(page, package_path(page))}
-
-
 def ranking_csv(quarter: PointsQuarter, strings: dict[str, str]) -> bytes:
     """One row per household in ranking order; points and change are plain integers (-10, 5)."""
     header = [strings[label] for label, _, _ in COLUMNS]
@@ -58,7 +30,7 @@ def ranking_csv(quarter: PointsQuarter, strings: dict[str, str]) -> bytes:
     return csv_bytes([header, *rows])
 
 
-def data_package(site: Site, village: Village, quarter: PointsQuarter, page: str, title: str, table: bytes, strings: dict[str, str]) -> bytes:
+def data_package(site: Site, village: Village, quarter: PointsQuarter, page: str, title: str, table: bytes, strings: dict[str, str]) -> dict:
     """A Frictionless (tabular) Data Package describing ranking.csv, with the rules in force."""
     fields = [
         {"name": strings[label], "title": strings[label], "description": strings[description], "type": kind,
@@ -82,20 +54,9 @@ def data_package(site: Site, village: Village, quarter: PointsQuarter, page: str
             "households": len(quarter.households),
             "rules": [{"code": r.code, "text": r.text, "points": r.points} for r in quarter.rules],
         },
-        "resources": [
-            {
-                "profile": "tabular-data-resource",
-                "name": "ranking",
-                "path": "ranking.csv",
-                "title": title,
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "bytes": len(table),
-                "hash": "sha256:" + hashlib.sha256(table).hexdigest(),
-                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
-                "schema": {"fields": fields, "missingValues": [""]},
-            }
-        ],
+        "resources": [csv_resource("ranking", table, {"fields": fields, "missingValues": [""]}, title)],
     }
-    return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return package
+
+
+EXPORT = CsvExport("ranking", ranking_csv, data_package)

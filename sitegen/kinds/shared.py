@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -114,16 +112,3 @@ def quarter_due(year: int, quarter: int, profile: Profile) -> dt.date:
     if month > 12:
         year, month = year + 1, month - 12
     return dt.date(year, month, profile.quarterly_deadline)
-
-
-def csv_bytes(rows: Iterable[Iterable[object]]) -> bytes:
-    """UTF-8 with BOM (Excel on Windows reads BOM-less files as GBK), CRLF as RFC 4180 says."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def csv_inert(text: str) -> str:
-    """Clerk's text that Excel would run as a formula (=, +, -, @ first) gets a leading ' (OWASP
-    CSV injection): the file is downloaded by the public and opened with a double-click."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

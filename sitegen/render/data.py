@@ -9,7 +9,6 @@ entry carries personal data (低保 lists and the like) never appear in any of t
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Collection, Iterable
 from xml.sax.saxutils import escape, quoteattr
@@ -18,6 +17,7 @@ from .. import questions, urls
 from ..kinds import KINDS, kind_of
 from ..kinds.shared import full_title as _with_village
 from ..model import Disclosure, Site, SiteConfig, Village
+from ..tabular import json_bytes
 from .html import LANG_ATTRIBUTE, Listing, title_of
 
 FEED_SIZE = 20  # entries per feed: readers poll often; the village page has the full archive
@@ -145,8 +145,6 @@ def township_feed(config: SiteConfig, listings: Iterable[Listing], strings: dict
     ).xml()
 
 
-def _json(value: object) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 # --- the village's files ---------------------------------------------------------------------
@@ -169,7 +167,7 @@ def village_data(site: Site, village: Village, strings: dict[str, str], printed:
         entry.update(kind_of(d).data_entry(d, path, base))
         entry["questions"] = questions.data(d)
         items.append(entry)
-    return _json({
+    return json_bytes({
         "village": village.name, "slug": village.slug, "committee": village.committee,
         "url": urls.absolute(base, urls.village_path(village)), "feed": urls.absolute(base, feed_path(village)),
         "items": items,

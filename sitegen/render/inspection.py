@@ -8,14 +8,11 @@ on the build's date.
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-import json
 from dataclasses import dataclass
 
 from .. import periods, urls
 from ..model import Site
+from ..tabular import csv_bytes, csv_inert, csv_resource, json_bytes
 from ..status import STANDING, STATES, Cell, Requirement, VillageStatus, day_label, period_label
 from .html import Page
 
@@ -133,12 +130,8 @@ def files(site: Site, statuses: list[VillageStatus]) -> dict[str, bytes]:
     """status.json, status.csv (UTF-8 with BOM, CRLF, for Excel) and their Data Package."""
     found = records(statuses)
     document = {"site": site.config.title, "as_of": site.as_of.isoformat(), "villages": [summary(s) for s in statuses], "records": found}
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows([record[column] for column in CSV_COLUMNS] for record in found)
-    table = ("\ufeff" + out.getvalue()).encode("utf-8")
-    return {JSON: _json(document), CSV: table, PACKAGE: _json(_package(site, table))}
+    table = csv_bytes([CSV_COLUMNS, *([csv_inert(record[column] or "") for column in CSV_COLUMNS] for record in found)])
+    return {JSON: json_bytes(document), CSV: table, PACKAGE: json_bytes(_package(site, table))}
 
 
 _FIELDS = (
@@ -168,22 +161,5 @@ def _package(site: Site, table: bytes) -> dict:
         "description": f"截至 {site.as_of.isoformat()}，各村每项应公开内容（村、事项、期间）是否按时公开。",
         "homepage": site.config.base_url + PATH,
         "created": site.as_of.isoformat(),
-        "resources": [
-            {
-                "profile": "tabular-data-resource",
-                "name": "status",
-                "path": "status.csv",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "bytes": len(table),
-                "hash": "sha256:" + hashlib.sha256(table).hexdigest(),
-                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
-                "schema": {"fields": fields, "missingValues": [""]},
-            }
-        ],
+        "resources": [csv_resource("status", table, {"fields": fields, "missingValues": [""]})],
     }
-
-
-def _json(value: object) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
