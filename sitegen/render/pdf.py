@@ -173,6 +173,7 @@ def init_worker(stylesheet: str) -> None:
         stylesheet=stylesheet,
         font_config=font_config,
         css=CSS(filename=stylesheet, font_config=font_config, url_fetcher=fonts.url_fetcher(Path(stylesheet).parents[1])),
+        laid_out={},  # sha256 of a document's HTML → its layout, so one poster in several packs is laid out once
     )
 
 
@@ -194,18 +195,19 @@ def render_task(task: Task) -> Outputs:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     try:
-        documents: dict[int, object] = {}
+        laid_out = _WORKER["laid_out"]
 
         def document(index: int):
-            if index not in documents:
-                doc = task.docs[index]
-                documents[index] = fit.one_page(
+            doc = task.docs[index]
+            same = hashlib.sha256(f"{doc.base_url}\0{doc.html}".encode()).digest()
+            if same not in laid_out:  # a matter whose progress goes into several months' packs: laid out once
+                laid_out[same] = fit.one_page(
                     lambda extra: HTML(string=doc.html, base_url=doc.base_url).render(
                         font_config=_WORKER["font_config"], stylesheets=[_WORKER["css"], *extra]
                     ),
                     doc.html,
                 )
-            return documents[index]
+            return laid_out[same]
 
         outputs = []
         for pdf, key, identifier in task.files:
