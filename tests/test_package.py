@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, ROOT, TODAY
 from test_init import fill
 
 from sitegen import __version__
@@ -103,8 +103,9 @@ def test_the_wheel_alone_inits_fetches_fonts_and_builds_far_from_the_checkout(di
     assert f"海报字体已就绪：{user_fonts}" in ready.stderr
 
     town = dict(env, SITEGEN_CACHE=str(tmp_path / "town-cache"))  # a cold cache: posters really render here
-    run(sitegen, "check", "town/content", cwd=far, env=town)
-    run(sitegen, "build", "town/content", "-o", "town/output", cwd=far, env=town)
+    as_of = ("--as-of", TODAY.isoformat())  # the checkout's build below is as of the suite's today
+    run(sitegen, "check", "town/content", *as_of, cwd=far, env=town)
+    run(sitegen, "build", "town/content", "-o", "town/output", *as_of, cwd=far, env=town)
     assert sorted(p.relative_to(far / "town" / "output").as_posix() for p in (far / "town" / "output").rglob("*.pdf")) == [
         "village1/board/2026-12.pdf",
         "village1/finance/2026-11/poster.pdf",
@@ -112,7 +113,7 @@ def test_the_wheel_alone_inits_fetches_fonts_and_builds_far_from_the_checkout(di
     ]
 
     shutil.copytree(EXAMPLE, far / "example")
-    run(sitegen, "build", "example", "-o", "example-site", cwd=far, env=env)
+    run(sitegen, "build", "example", "-o", "example-site", *as_of, cwd=far, env=env)
     ours = {p.relative_to(built).as_posix(): p.read_bytes() for p in built.rglob("*") if p.is_file()}
     theirs = {p.relative_to(far / "example-site").as_posix(): p.read_bytes() for p in (far / "example-site").rglob("*") if p.is_file()}
     assert theirs.keys() == ours.keys()
