@@ -13,7 +13,7 @@ from .. import schema as s
 from ..model import Disclosure, Profile, Table
 from ..reading import QUARTER, Reader, entries, period_matches, skip_or_unsafe
 from .base import Kind
-from .shared import COMMON, markdown_body, markdown_items, quarter_due, table, tabled_texts, titled
+from .shared import COMMON, markdown_body, markdown_items, table, tabled_texts, titled
 
 
 @dataclass(frozen=True, kw_only=True)

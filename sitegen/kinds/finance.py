@@ -12,10 +12,10 @@ from typing import ClassVar
 from .. import periods
 from .. import schema as s
 from ..model import Disclosure, Profile
-from ..reading import MONTH, Reader, entries, period_matches, skip_or_unsafe
+from ..reading import MONTH, Reader, period_matches
 from . import finance_data, finance_rules
 from .base import Kind
-from .shared import COMMON
+from .shared import COMMON, period_files
 
 
 @dataclass(frozen=True)
@@ -101,24 +101,11 @@ FINANCE = {
 
 def load(reader: Reader, folder: Path, village: str) -> list[FinanceStatement]:
     """The statements of one village's `finance/` folder: one `YYYY-MM.yaml` per month."""
-    result = []
-    for dirent in entries(folder):
-        path = folder / dirent.name
-        if skip_or_unsafe(reader, path, dirent):
-            continue
-        if dirent.is_dir():
-            reader.problem(path, "unknown-file", f"“{dirent.name}”是一个文件夹；finance 文件夹里只放按月命名的文件，如 2026-10.yaml")
-            continue
-        if not (dirent.is_file() and re.fullmatch(MONTH + r"\.yaml", dirent.name)):
-            reader.problem(path, "unknown-file", f"finance 文件夹里只放按月命名的文件，如 2026-10.yaml，不应有“{dirent.name}”")
-            continue
-        values, source = reader.read_yaml(path, FINANCE, "财务收支公开", partial=True)
-        if values is None:
-            continue
-        if not period_matches(reader, values, source, dirent.name[:-5], f"文件名 {dirent.name}"):
-            continue
-        result.append(FinanceStatement(village=village, source=source, notes_line=source.at(("notes",))[0], **values))
-    return result
+    return [
+        FinanceStatement(village=village, source=source, notes_line=source.at(("notes",))[0], **values)
+        for period, values, source in period_files(reader, folder, MONTH, "按月命名的文件，如 2026-10.yaml", FINANCE, "财务收支公开", folder_note=True)
+        if period_matches(reader, values, source, period, f"文件名 {period}.yaml")
+    ]
 
 
 # --- what it shows -------------------------------------------------------------------------

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from .. import periods
 from .. import schema as s
 from ..model import Disclosure, Profile
 from ..money import MAX_INTEGER_DIGITS, number_issue
-from ..reading import QUARTER, Reader, entries, period_matches, skip_or_unsafe
+from ..reading import QUARTER, Reader, period_matches
 from . import points_data, points_rules
 from .base import Kind
-from .shared import COMMON, quarter_due
+from .shared import COMMON, period_files
 
 TOP_ON_HOME = 5  # households the village home shows of the latest quarter
 # The poster's ranking: in two halves side by side past ONE_COLUMN households, a page's worth at a
@@ -193,15 +194,8 @@ POINTS = {
 def load(reader: Reader, folder: Path, village: str) -> list[PointsQuarter]:
     """The quarters of one village's `points/` folder: one `YYYY-Qn.yaml` per quarter."""
     result = []
-    for dirent in entries(folder):
-        path = folder / dirent.name
-        if skip_or_unsafe(reader, path, dirent):
-            continue
-        if not (dirent.is_file() and re.fullmatch(QUARTER + r"\.yaml", dirent.name)):
-            reader.problem(path, "unknown-file", f"points 文件夹里只放按季度命名的文件，如 2026-Q3.yaml，不应有“{dirent.name}”")
-            continue
-        values, source = reader.read_yaml(path, POINTS, "积分制公开", partial=True)
-        if values is None or not period_matches(reader, values, source, dirent.name[:-5], f"文件名 {dirent.name}"):
+    for period, values, source in period_files(reader, folder, QUARTER, "按季度命名的文件，如 2026-Q3.yaml", POINTS, "积分制公开"):
+        if not period_matches(reader, values, source, period, f"文件名 {period}.yaml"):
             continue
         # a required list that could not be read (reported) holds None: the rules see none
         lists = {key: values[key] or () for key in ("rules", "households")}
@@ -227,7 +221,8 @@ def _texts(quarter: PointsQuarter):
 
 
 def _due(quarter: PointsQuarter, profile: Profile) -> dt.date:
-    return quarter_due(quarter.year, quarter.quarter, profile)
+    """Due, like a quarter's affairs, by the profile's day of the month after the quarter."""
+    return periods.due(profile, quarter.period)
 
 
 KIND = Kind(

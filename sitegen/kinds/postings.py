@@ -10,7 +10,6 @@ on the village home and the sitemap. The month is the file's name; `date` must l
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -20,9 +19,9 @@ from .. import attachments, urls
 from .. import schema as s
 from ..model import Record, Site, Village
 from ..problems import Problem, error
-from ..reading import MONTH, Reader, entries, skip_or_unsafe
+from ..reading import MONTH, Reader
 from .base import Kind
-from .shared import COMMON
+from .shared import COMMON, period_files
 
 WHAT = "公开栏照片记录"
 ALT = "公开栏照片"
@@ -61,19 +60,10 @@ POSTINGS = {
 def load(reader: Reader, folder: Path, village: str) -> list[Posting]:
     """The records of one village's `postings/` folder: one `YYYY-MM.yaml` per month."""
     result = []
-    for dirent in entries(folder):
-        path = folder / dirent.name
-        if skip_or_unsafe(reader, path, dirent):
-            continue
-        if not (dirent.is_file() and re.fullmatch(MONTH + r"\.yaml", dirent.name)):
-            reader.problem(path, "unknown-file", f"postings 文件夹里只放按月命名的文件，如 2026-11.yaml，不应有“{dirent.name}”")
-            continue
-        values, source = reader.read_yaml(path, POSTINGS, WHAT, partial=True)
-        if values is None:
-            continue
+    for month, values, source in period_files(reader, folder, MONTH, "按月命名的文件，如 2026-11.yaml", POSTINGS, WHAT):
         photos = values["photos"] or ()  # unreadable: None, already reported
         values = {key: value for key, value in values.items() if key in ("date", "note", "unreadable")}
-        result.append(Posting(village=village, source=source, month=dirent.name[:-5], photos=photos, **values))
+        result.append(Posting(village=village, source=source, month=month, photos=photos, **values))
     return result
 
 

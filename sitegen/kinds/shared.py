@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from .. import questions, schema as s
-from ..model import Correction, Disclosure, Profile, Review, Table, Village
+from ..model import Correction, Disclosure, Review, Table, Village
 from ..reading import Reader, entries, markdown_slug, skip_or_unsafe
+from ..source import Source
 
 review = s.record(
     Review,
@@ -84,6 +85,28 @@ def markdown_items(
     return result
 
 
+def period_files(
+    reader: Reader, folder: Path, name: str, example: str, spec: dict, what: str, folder_note: bool = False
+) -> Iterator[tuple[str, dict, Source]]:
+    """A folder of `<period>.yaml` files, one item or record each (finance months, points
+    quarters, board photos): (period, values, source) of each file that loaded. `name` is the
+    period pattern; anything else in the folder is `unknown-file`, a folder named so when
+    `folder_note`."""
+    for dirent in entries(folder):
+        path = folder / dirent.name
+        if skip_or_unsafe(reader, path, dirent):
+            continue
+        if folder_note and dirent.is_dir():
+            reader.problem(path, "unknown-file", f"“{dirent.name}”是一个文件夹；{folder.name} 文件夹里只放{example}")
+            continue
+        if not (dirent.is_file() and re.fullmatch(name + r"\.yaml", dirent.name)):
+            reader.problem(path, "unknown-file", f"{folder.name} 文件夹里只放{example}，不应有“{dirent.name}”")
+            continue
+        values, source = reader.read_yaml(path, spec, what, partial=True)
+        if values is not None:
+            yield dirent.name[:-5], values, source
+
+
 def tabled_texts(item: Disclosure):
     """The poster texts of an item with a title, a Markdown body and §6 tables (affairs, standing)."""
     yield ("title",), item.title
@@ -106,9 +129,3 @@ def full_title(title: str, village: Village) -> str:
     return title if village.name in title else village.name + title
 
 
-def quarter_due(year: int, quarter: int, profile: Profile) -> dt.date:
-    """A quarterly item is due by the profile's day of the month after its quarter."""
-    month = quarter * 3 + 1
-    if month > 12:
-        year, month = year + 1, month - 12
-    return dt.date(year, month, profile.quarterly_deadline)
