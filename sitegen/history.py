@@ -20,7 +20,7 @@ from . import urls, versions
 from .kinds import kind_of
 from .model import Disclosure, Site, Village
 from .problems import Problem, error
-from .versions import Entry, shown, version_id
+from .versions import Entry, shown
 
 PAGE = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*/)+")  # an item's page path, as the kinds make it
 SHOWN_CHANGES = 3  # a silent change names this many fields, then counts the rest
@@ -74,7 +74,7 @@ def check(site: Site, village: Village, entries: list[Entry]) -> tuple[list[Entr
     for item in (d for d in village.items if d.published):
         dated = _dates(site, item)
         problems += dated
-        path, vid = relative(item, village), version_id(item)
+        path, vid = relative(item, village), item.version
         last = stored.get(path, [None])[-1]
         if last is None:  # first published (or first seen by a build with a store): no retroactive errors
             pending.append(Entry(path, vid, went_up(item).isoformat(), item.corrections[-1] if item.corrections else None, item))
@@ -213,7 +213,7 @@ def histories(village: Village, entries: list[Entry], pending: list[Entry]) -> t
     by_path: dict[str, list[Entry]] = {}
     for entry in [*entries, *pending]:
         by_path.setdefault(entry.path, []).append(entry)
-    current = {relative(item, village): version_id(item) for item in village.disclosures}
+    current = {relative(item, village): item.version for item in village.disclosures}
     result: dict[str, History] = {}
     superseded: list[Entry] = []
     for path, lines in by_path.items():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import ClassVar
 
 from .source import Source
@@ -95,10 +96,12 @@ class Disclosure(Record):
         an unreadable field is never published (nor glyph-checked: its texts are incomplete)."""
         return self.review is not None and not self.unreadable
 
-    @property
+    @cached_property
     def version(self) -> str:
         """Short id of what the item shows (sitegen/versions.py), printed on page and poster so
-        both can be matched; not of its bytes: a comment or key order is not a new version."""
+        both can be matched; not of its bytes: a comment or key order is not a new version.
+        Computed once per item (a page, its poster, the store and the history all ask for it):
+        the item is frozen, so the id cannot go stale."""
         from .versions import version_id  # the store's module; it imports this one
 
         return version_id(self)

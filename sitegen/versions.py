@@ -142,7 +142,7 @@ def _entry(line: str, number: int, chain: str, slug: str, village_dir: str) -> t
         return None, chain, "的内容类型不对"
     if fields["chain"] != _link(chain, fields):
         return None, chain, "的校验值不符：这一行或它前面的某一行被改动或删除了"
-    if not _safe(path) or item.village != slug or version_id(item) != vid or len(published) != 10:
+    if not _safe(path) or item.village != slug or item.version != vid or len(published) != 10:
         return None, chain, "的版本号与内容不符"
     return Entry(path, vid, published, correction, item, number), fields["chain"], ""
 
