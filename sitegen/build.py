@@ -31,7 +31,7 @@ from .render import inspection
 from .render.html import default_theme, plan_addresses, plan_index, render_page
 from .rules import addresses, check_content, timeliness
 from .state import BuildState, Snapshot, folder_mtimes, load_state, save_state, snapshot
-from .village_build import VillageOutput, VillageTask, build_village, load_record, record_file, save_record, shared_theme, template_problem
+from .village_build import VillageOutput, VillageTask, build_village, load_record, record_file, save_record, shared_theme, template_problem, theme_signature
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -254,7 +254,7 @@ def produce(
     problems = sorted({*problems, *(p for output in outputs for p in output.problems)})  # each once
     if has_errors(problems):
         return Produced({}, problems)
-    theme = shared_theme(theme_dir, root.config.locale)
+    theme = shared_theme(theme_dir, root.config.locale, theme_signature(base, reuse.templates))
     listings = [o.listing for o in outputs if o.listing]
     site = dataclasses.replace(root, villages=tuple(listing.village for listing in listings))
     collided = addresses.collisions(p for output in outputs for p in output.files)  # two sources, one path

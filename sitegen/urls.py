@@ -45,9 +45,23 @@ def absolute(base_url: str, path: str) -> str:
 
 def relative(from_dir: str, to_path: str) -> str:
     """A link from the page at directory `from_dir` to `to_path`, so the site works under any sub-path."""
-    start = from_dir.rstrip("/") or "."
-    target = to_path.rstrip("/") or "."
-    link = posixpath.relpath(target, start)
+    start, target = from_dir.rstrip("/"), to_path.rstrip("/")
+    link = _relpath(start.split("/") if start else [], target.split("/") if target else [])
+    if link is None:  # not a plain site path (".", "..", "//", leading "/"): let posixpath normalise it
+        link = posixpath.relpath(target or ".", start or ".")
     if to_path.endswith("/") or to_path == "":
         return "./" if link == "." else link + "/"
     return link
+
+
+def _relpath(start: list[str], target: list[str]) -> str | None:
+    """posixpath.relpath for site paths made of plain names, without its abspath and normpath:
+    a county's pages ask for about a hundred links each."""
+    if "" in start or "" in target or "." in start or "." in target or ".." in start or ".." in target:
+        return None
+    common = 0
+    for a, b in zip(start, target):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + target[common:]) or "."

@@ -112,7 +112,7 @@ def build_village(task: VillageTask) -> VillageOutput:
     problems = timeliness.quiet(problems + found)
     if has_errors(problems):
         return VillageOutput(tuple(problems))
-    theme = shared_theme(Path(theme_dir), root.config.locale)
+    theme = shared_theme(Path(theme_dir), root.config.locale, theme_signature(base, templates))
     blobs = Blobs(Path(cache))
     old_files = previous.files if previous else {}
     old_pages = previous.pages if previous else {}
@@ -185,15 +185,23 @@ def history_links(record: history.Record) -> dict[str, dict]:
     return links
 
 
-_THEMES: dict[tuple[Path, str], Theme] = {}
+_THEMES: dict[tuple[Path, str], tuple[object, Theme]] = {}
 
 
-def shared_theme(directory: Path, locale: str) -> Theme:
-    """One Theme per process and locale: templates compile once, not once per village."""
+def shared_theme(directory: Path, locale: str, signature: object) -> Theme:
+    """One Theme per process and locale: templates compile once, not once per village. The
+    Theme never re-reads a file (no Jinja auto-reload, a stat per template per page), so it is
+    made again when `signature` — the build's fingerprint of the theme files — changes."""
     key = (Path(directory), locale)
-    if key not in _THEMES:
-        _THEMES[key] = Theme(Path(directory), locale)
-    return _THEMES[key]
+    if key not in _THEMES or _THEMES[key][0] != signature:
+        _THEMES[key] = (signature, Theme(Path(directory), locale))
+    return _THEMES[key][1]
+
+
+def theme_signature(base: str, templates: dict[str, str] | None) -> object:
+    """Every theme file as the build's snapshot found it: the page templates' digests, and `base`
+    (every other input outside the village folders, the poster templates, strings and styles too)."""
+    return (base, tuple(sorted((templates or {}).items())))
 
 
 def template_problem(exc: jinja2.TemplateError, theme: Theme) -> Problem:

@@ -9,6 +9,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 import yaml
 from conftest import EXAMPLE
 from helpers import decode_qr, rasterize_qr_svg, soup
@@ -176,3 +178,18 @@ def test_two_builds_are_byte_identical(built, tmp_path):
     again = tmp_path / "again"
     assert build(EXAMPLE, again).ok
     assert tree_digest(again) == tree_digest(built)
+
+
+_SEGMENT = st.sampled_from(["v0001", "finance", "2026-10", "a", "b", "v", "64582c6f", "", ".", ".."])
+
+
+@given(st.lists(_SEGMENT, max_size=5), st.lists(_SEGMENT, max_size=5), st.booleans(), st.booleans())
+def test_relative_links_are_posixpaths_relpath(start, target, start_dir, target_dir):
+    """The string shortcut for plain site paths gives exactly what posixpath.relpath gives."""
+    import posixpath
+
+    from_dir = "/".join(start) + ("/" if start_dir and start else "")
+    to_path = "/".join(target) + ("/" if target_dir and target else "")
+    link = posixpath.relpath(to_path.rstrip("/") or ".", from_dir.rstrip("/") or ".")
+    expected = ("./" if link == "." else link + "/") if to_path.endswith("/") or to_path == "" else link
+    assert urls.relative(from_dir, to_path) == expected

@@ -114,6 +114,7 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # a build's templates do not change under it (village_build.shared_theme)
         )
         self.env.filters.update(
             money=lambda value: format_money(Decimal(value)),
