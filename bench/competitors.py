@@ -1,6 +1,6 @@
 """Hugo and Pelican building an equivalent Markdown corpus, cold, one run each (issue 5).
 
-    python bench/competitors.py [--pages 24600] [--workdir DIR] [--seed 1]
+    python bench/competitors.py [--pages 45000] [--workdir DIR] [--seed 1]
 
 The corpus has the page count of gen.py's default county (disclosures plus village
 pages): each village is a list page linking its disclosures, and each disclosure is
@@ -27,16 +27,20 @@ from importlib.metadata import version
 from pathlib import Path
 
 try:
-    from . import gen  # imported as bench.competitors
+    from .corpus import common  # imported as bench.competitors
+    from .corpus.village import village_names
 except ImportError:
-    import gen  # run as a script: bench/ is on sys.path
+    from corpus import common  # run as a script: bench/ is on sys.path
+    from corpus.village import village_names
 
-PAGES_PER_VILLAGE = 82  # gen.py's default: 27 disclosures a year × 3 years, plus the village page
+# gen.py's default, about 150 a village: 45 disclosures a year × 3 years, 4 standing items, a few
+# points tables and board-photo months, the odd superseded version, plus the village page
+PAGES_PER_VILLAGE = 150
 DEFAULT_PAGES = 300 * PAGES_PER_VILLAGE
 TABLE_COLUMNS = ("户主姓名", "村民小组", "补贴面积(亩)", "补贴金额(元)")
 
-HUGO_CONFIG = f"""baseURL = "{gen.BASE_URL}"
-title = "{gen.COUNTY}村务公开"
+HUGO_CONFIG = f"""baseURL = "{common.BASE_URL}"
+title = "{common.COUNTY}村务公开"
 disableKinds = ["taxonomy", "term", "rss", "sitemap", "robotstxt", "404"]
 buildFuture = true
 """
@@ -53,7 +57,7 @@ HUGO_LAYOUTS = {
     ),
 }
 
-PELICAN_CONFIG = f"""SITENAME = "{gen.COUNTY}村务公开"
+PELICAN_CONFIG = f"""SITENAME = "{common.COUNTY}村务公开"
 SITEURL = ""
 PATH = "content"
 THEME = "theme"
@@ -105,12 +109,12 @@ def page_body(rng: random.Random, village: str) -> str:
     rows = []
     for _ in range(20):
         area = rng.randint(150, 1500)
-        cells = (gen.person(rng), rng.choice(gen.GROUPS), gen.yuan(area), gen.yuan((area * rate + 50) // 100))
+        cells = (common.person(rng), rng.choice(common.GROUPS), common.yuan(area), common.yuan((area * rate + 50) // 100))
         rows.append("| " + " | ".join(cells) + " |")
     table = "| " + " | ".join(TABLE_COLUMNS) + " |\n|---|---|---:|---:|\n" + "\n".join(rows)
     return (
-        f"{village}本期补贴标准为每亩{gen.yuan(rate)}元，补贴面积以第二轮土地承包确权面积为准。\n\n"
-        f"{gen.paragraphs(rng, 3)}\n\n{table}\n\n{gen.paragraphs(rng, 1)}\n"
+        f"{village}本期补贴标准为每亩{common.yuan(rate)}元，补贴面积以第二轮土地承包确权面积为准。\n\n"
+        f"{common.paragraphs(rng, 3)}\n\n{table}\n\n{common.paragraphs(rng, 1)}\n"
     )
 
 
@@ -118,24 +122,24 @@ def write_corpus(hugo: Path, pelican: Path, pages: int, seed: int) -> None:
     """The same pages twice: Hugo wants YAML front matter, Pelican `Key: value` metadata."""
     rng = random.Random(seed)
     counts = villages_for(pages)
-    for number, (name, count) in enumerate(zip(gen.village_names(rng, len(counts)), counts), start=1):
+    for number, (name, count) in enumerate(zip(village_names(rng, len(counts)), counts), start=1):
         slug = f"v{number:04d}"
-        gen.write(hugo / "content" / slug / "_index.md", f"---\ntitle: {name}\n---\n")
+        common.write(hugo / "content" / slug / "_index.md", f"---\ntitle: {name}\n---\n")
         for item in range(1, count + 1):
             title, date = f"{name}村务公开第{item}号", f"2026-{item % 12 + 1:02d}-{item % 28 + 1:02d}"
             body = page_body(rng, name)
-            gen.write(hugo / "content" / slug / f"d{item:03d}.md", f"---\ntitle: {title}\ndate: {date}\n---\n{body}")
+            common.write(hugo / "content" / slug / f"d{item:03d}.md", f"---\ntitle: {title}\ndate: {date}\n---\n{body}")
             metadata = f"Title: {title}\nDate: {date}\nCategory: {slug}\nSlug: d{item:03d}\n\n"
-            gen.write(pelican / "content" / slug / f"d{item:03d}.md", metadata + body)
+            common.write(pelican / "content" / slug / f"d{item:03d}.md", metadata + body)
 
 
 def write_themes(hugo: Path, pelican: Path) -> None:
-    gen.write(hugo / "hugo.toml", HUGO_CONFIG)
+    common.write(hugo / "hugo.toml", HUGO_CONFIG)
     for name, text in HUGO_LAYOUTS.items():
-        gen.write(hugo / "layouts" / "_default" / name, text)
-    gen.write(pelican / "pelicanconf.py", PELICAN_CONFIG)
+        common.write(hugo / "layouts" / "_default" / name, text)
+    common.write(pelican / "pelicanconf.py", PELICAN_CONFIG)
     for name, text in PELICAN_TEMPLATES.items():
-        gen.write(pelican / "theme" / "templates" / name, text)
+        common.write(pelican / "theme" / "templates" / name, text)
 
 
 def measure(command: list[str], cwd: Path, log: Path) -> tuple[float, float]:

@@ -3,15 +3,20 @@
     .venv/bin/python bench/run.py [--villages 300] [--poster-villages 10] [--skip-competitors]
 
 Rows: our cold HTML-only build (empty cache), a rebuild into a fresh output folder with the cache
-kept, a no-op rebuild, a one-file edit; then a cold build with posters and a one-file edit with
-posters on a sample of villages (a whole county's posters take over an hour at ~5 posters/s),
-each with its peak RSS; then Hugo and Pelican building an equivalent Markdown corpus. Figures
-only: nothing here is asserted.
+kept, a no-op rebuild, a one-file edit; `sitegen status` (the inspection report in the terminal);
+the next day's rebuild (as-of + 1 day, cache kept: the daily CI cron); CI with a restored cache (a
+fresh copy of the content with new mtimes, as a fresh clone has, the cache copied from the runs
+before, an empty output folder); then a cold build with posters and a one-file edit with posters
+on a sample of villages (a whole county's posters take over an hour at ~5 posters/s), each with
+its peak RSS; then Hugo and Pelican building an equivalent Markdown corpus. Every build and the
+status run are as of the corpus's fixed date (`corpus.common.as_of`), so the figures do not
+depend on today. Figures only: nothing here is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -24,6 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SITEGEN = [sys.executable, "-m", "sitegen"]
 sys.path.insert(0, str(ROOT / "bench"))
+
+from corpus.common import as_of  # noqa: E402 (bench/ is on sys.path from here)
+
+AS_OF = as_of()  # of gen.py's default years
 
 
 def timed(command: list[str], env: dict | None = None) -> tuple[float, float]:
@@ -79,14 +88,41 @@ def count(folder: Path, suffix: str) -> int:
 
 
 def edit_one_statement(county: Path) -> str:
-    """Correct the summary of one finance statement in the middle of the county, as a clerk would."""
+    """Correct the summary of one finance statement in the middle of the county, as a clerk would
+    (one without a correction yet: gen.py corrects a few)."""
     statements = sorted(county.glob("*/finance/*.yaml"))
-    statement = statements[len(statements) // 2]
+    statement = next(path for path in statements[len(statements) // 2:] if "\ncorrections:" not in path.read_text("utf-8"))
     text = statement.read_text("utf-8")
     posted = text.split("posted: ", 1)[1][:10]  # a published statement changes only with a correction (§12)
     correction = f"corrections:\n  - {{date: {posted}, reason: 更正本月说明的文字。}}\nopening_balance: "
     statement.write_text(text.replace("summary: ", "summary: （已更正）", 1).replace("opening_balance: ", correction, 1), "utf-8")
     return statement.relative_to(county).as_posix()
+
+
+def html_build(county: Path, out: Path, day: dt.date) -> list[str]:
+    return [*SITEGEN, "build", str(county), "-o", str(out), "--no-posters", "--as-of", day.isoformat()]
+
+
+def daily_rows(county: Path, work: Path, out: Path, env: dict) -> list[tuple[str, float, float, str]]:
+    """What CI does every day: the status report, the next day's build with the cache kept, and a
+    build on a fresh clone with the cache restored, into an empty output folder. The last two are as
+    of the next day."""
+    rows = []
+    seconds, rss = timed([*SITEGEN, "status", str(county), "--as-of", AS_OF.isoformat()], env)
+    rows.append(("sitegen status (inspection report)", seconds, rss, f"as of {AS_OF}"))
+    next_day = AS_OF + dt.timedelta(days=1)
+    seconds, rss = timed(html_build(county, out, next_day), env)
+    rows.append(("sitegen next day (as-of +1 day), cache kept", seconds, rss, f"as of {next_day}"))
+    # CI checks out and restores at the same paths every day: the old ones are moved away first
+    cache = Path(env["SITEGEN_CACHE"])
+    county.rename(work / "county-before")
+    shutil.copytree(work / "county-before", county, copy_function=shutil.copyfile)  # new mtimes, as a fresh clone has
+    cache.rename(work / "cache-before")
+    shutil.copytree(work / "cache-before", cache)  # as CI restores it (times kept, like a tar)
+    shutil.rmtree(out)
+    seconds, rss = timed(html_build(county, out, next_day), env)
+    rows.append(("sitegen CI: fresh clone, restored cache", seconds, rss, "new mtimes, empty output folder"))
+    return rows
 
 
 def main() -> int:
@@ -103,21 +139,22 @@ def main() -> int:
         subprocess.run([sys.executable, "bench/gen.py", str(sample), "--villages", str(args.poster_villages)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         out, cache = work / "out", work / "cache"
         env = {"SITEGEN_CACHE": str(cache)}
-        html = [*SITEGEN, "build", str(county), "-o", str(out), "--no-posters"]
+        html = html_build(county, out, AS_OF)
 
         seconds, rss = timed(html, env)
         pages = count(out, ".html")
         rows.append(("sitegen cold, HTML only", seconds, rss, f"{pages} pages"))
-        seconds, rss = timed([*SITEGEN, "build", str(county), "-o", str(work / "fresh"), "--no-posters"], env)
+        seconds, rss = timed(html_build(county, work / "fresh", AS_OF), env)
         rows.append(("sitegen, cache kept, fresh output folder", seconds, rss, f"{pages} pages"))
         seconds, rss = timed(html, env)
         rows.append(("sitegen no-op rebuild", seconds, rss, "nothing rendered or written"))
         statement = edit_one_statement(county)
         seconds, rss = timed(html, env)
         rows.append(("sitegen one-file edit, HTML", seconds, rss, statement))
+        rows += daily_rows(county, work, out, env)
 
         poster_out, poster_env = work / "poster-out", {"SITEGEN_CACHE": str(work / "poster-cache")}
-        with_posters = [*SITEGEN, "build", str(sample), "-o", str(poster_out)]
+        with_posters = [*SITEGEN, "build", str(sample), "-o", str(poster_out), "--as-of", AS_OF.isoformat()]
         seconds, rss = timed(with_posters, poster_env)
         pdfs = count(poster_out, ".pdf")
         rows.append((f"sitegen cold with posters ({args.poster_villages} villages)", seconds, rss, f"{pdfs} PDFs, {pdfs / seconds:.1f} PDFs/s overall"))
