@@ -119,15 +119,17 @@ def _build(
     previous = load_state(cache, output)
     inputs = snapshot(
         [content, theme_dir, PACKAGE],
-        {"posters": posters, "as_of": as_of.isoformat()},  # no output depends on SOURCE_DATE_EPOCH or the clock, only on as_of
+        # no output depends on SOURCE_DATE_EPOCH or the clock, only on as_of, which is left out
+        # here: a page that does not show the date keeps its key from one day to the next
+        {"posters": posters},
         previous.stats if previous else None,
         # read by the URL check and the version rules, written by the build: fingerprinted below
         skip=frozenset({(content / ledger.LEDGER).as_posix()}) | versions.store_files(content),
     )
     intact = previous is not None and previous.output_intact(output)
 
-    def fingerprint() -> str:  # the inputs, the ledger and the version store as they are now, and whether they get written
-        return f"{inputs.digest} {ledger.digest(content)} {versions.digest(content)} {'recorded' if record_urls else 'preview'}"
+    def fingerprint() -> str:  # the inputs, the date, the ledger and the version store as they are now, and whether they get written
+        return f"{inputs.digest} {as_of.isoformat()} {ledger.digest(content)} {versions.digest(content)} {'recorded' if record_urls else 'preview'}"
 
     if intact and previous.inputs == fingerprint():
         return BuildResult(judged(previous.warnings), len(previous.outputs), 0)
@@ -218,8 +220,8 @@ def produce(
     stores = {slug: versions.raw(content, slug) for slug in slugs}
     mode = "recorded" if reuse.recorded else "preview"
 
-    def key(slug: str, store: bytes) -> str:  # a village's key includes its version store
-        return hashlib.sha256(f"{keys[slug]}\0{mode}\0{hashlib.sha256(store).hexdigest()}".encode()).hexdigest()
+    def key(slug: str, store: bytes) -> str:  # a village's key includes its version store and the date (its checks and clock)
+        return hashlib.sha256(f"{keys[slug]}\0{mode}\0{as_of.isoformat()}\0{hashlib.sha256(store).hexdigest()}".encode()).hexdigest()
 
     outputs: dict[str, VillageOutput] = {}
     previous: dict[str, VillageOutput] = {}
