@@ -31,7 +31,7 @@ from .render import inspection
 from .render.html import default_theme, plan_addresses, plan_index, render_page
 from .rules import addresses, check_content, timeliness
 from .state import BuildState, Snapshot, folder_mtimes, load_state, save_state, snapshot
-from .village_build import VillageOutput, VillageTask, build_village, load_record, record_file, save_record, shared_theme, template_problem
+from .village_build import VillageOutput, VillageTask, build_village, load_record, record_file, save_record, shared_theme, template_problem, with_memos
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -175,9 +175,8 @@ class Reuse:
 
     def unchanged(self, record: VillageOutput, blobs: Blobs) -> bool:
         """Its templates are as they were, and each of its files is in the output or the cache."""
-        for memo in record.pages.values():
-            if any(self.templates.get(name) != digest for name, digest in memo.templates):
-                return False
+        if any(self.templates.get(name) != digest for name, digest in record.templates):
+            return False
         kept = self.previous.outputs if self.previous else {}
         return all(
             (path in kept and kept[path][2] == blob.sha256) or blobs.intact(blob) for path, blob in record.files.items()
@@ -226,11 +225,12 @@ def produce(
     outputs: dict[str, VillageOutput] = {}
     previous: dict[str, VillageOutput] = {}
     for slug in slugs if reuse.trusted else ():
-        record = load_record(record_file(cache, content, slug, posters))
+        path = record_file(cache, content, slug, posters)
+        record = load_record(path)
         if record and record[0] == key(slug, stores[slug]) and reuse.unchanged(record[1], blobs):
-            outputs[slug] = dataclasses.replace(record[1], versions=())  # its new versions are in the store now
+            outputs[slug] = record[1]  # recorded without its new versions: they are in the store now
         elif record:
-            previous[slug] = record[1]
+            previous[slug] = with_memos(path, *record)
     # absolute paths, so workers elsewhere find the folders; problems still name them as given
     todo = [slug for slug in slugs if slug not in outputs]
     folders = (str(content.resolve()), str(theme_dir.resolve()), str(cache.resolve()))
