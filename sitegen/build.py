@@ -31,7 +31,9 @@ from .render import inspection
 from .render.html import default_theme, plan_addresses, plan_index, render_page
 from .rules import addresses, check_content, timeliness
 from .state import BuildState, Snapshot, folder_mtimes, load_state, save_state, snapshot
-from .village_build import VillageOutput, VillageTask, build_village, load_record, record_file, save_record, shared_theme, template_problem, theme_signature
+from .village_build import (
+    VillageOutput, VillageTask, build_village, load_record, record_file, save_record, shared_theme, template_problem, theme_signature, with_memos,
+)
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -119,15 +121,17 @@ def _build(
     previous = load_state(cache, output)
     inputs = snapshot(
         [content, theme_dir, PACKAGE],
-        {"posters": posters, "as_of": as_of.isoformat()},  # no output depends on SOURCE_DATE_EPOCH or the clock, only on as_of
+        # no output depends on SOURCE_DATE_EPOCH or the clock, only on as_of, which is left out
+        # here: a page that does not show the date keeps its key from one day to the next
+        {"posters": posters},
         previous.stats if previous else None,
         # read by the URL check and the version rules, written by the build: fingerprinted below
         skip=frozenset({(content / ledger.LEDGER).as_posix()}) | versions.store_files(content),
     )
     intact = previous is not None and previous.output_intact(output)
 
-    def fingerprint() -> str:  # the inputs, the ledger and the version store as they are now, and whether they get written
-        return f"{inputs.digest} {ledger.digest(content)} {versions.digest(content)} {'recorded' if record_urls else 'preview'}"
+    def fingerprint() -> str:  # the inputs, the date, the ledger and the version store as they are now, and whether they get written
+        return f"{inputs.digest} {as_of.isoformat()} {ledger.digest(content)} {versions.digest(content)} {'recorded' if record_urls else 'preview'}"
 
     if intact and previous.inputs == fingerprint():
         return BuildResult(judged(previous.warnings), len(previous.outputs), 0)
@@ -173,9 +177,8 @@ class Reuse:
 
     def unchanged(self, record: VillageOutput, blobs: Blobs) -> bool:
         """Its templates are as they were, and each of its files is in the output or the cache."""
-        for memo in record.pages.values():
-            if any(self.templates.get(name) != digest for name, digest in memo.templates):
-                return False
+        if any(self.templates.get(name) != digest for name, digest in record.templates):
+            return False
         kept = self.previous.outputs if self.previous else {}
         return all(
             (path in kept and kept[path][2] == blob.sha256) or blobs.intact(blob) for path, blob in record.files.items()
@@ -218,17 +221,18 @@ def produce(
     stores = {slug: versions.raw(content, slug) for slug in slugs}
     mode = "recorded" if reuse.recorded else "preview"
 
-    def key(slug: str, store: bytes) -> str:  # a village's key includes its version store
-        return hashlib.sha256(f"{keys[slug]}\0{mode}\0{hashlib.sha256(store).hexdigest()}".encode()).hexdigest()
+    def key(slug: str, store: bytes) -> str:  # a village's key includes its version store and the date (its checks and clock)
+        return hashlib.sha256(f"{keys[slug]}\0{mode}\0{as_of.isoformat()}\0{hashlib.sha256(store).hexdigest()}".encode()).hexdigest()
 
     outputs: dict[str, VillageOutput] = {}
     previous: dict[str, VillageOutput] = {}
     for slug in slugs if reuse.trusted else ():
-        record = load_record(record_file(cache, content, slug, posters))
+        path = record_file(cache, content, slug, posters)
+        record = load_record(path)
         if record and record[0] == key(slug, stores[slug]) and reuse.unchanged(record[1], blobs):
-            outputs[slug] = dataclasses.replace(record[1], versions=())  # its new versions are in the store now
+            outputs[slug] = record[1]  # recorded without its new versions: they are in the store now
         elif record:
-            previous[slug] = record[1]
+            previous[slug] = with_memos(path, *record)
     # absolute paths, so workers elsewhere find the folders; problems still name them as given
     todo = [slug for slug in slugs if slug not in outputs]
     folders = (str(content.resolve()), str(theme_dir.resolve()), str(cache.resolve()))

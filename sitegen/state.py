@@ -9,6 +9,7 @@ git's index does); a fresh clone in CI re-hashes but still finds its content unc
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -18,9 +19,11 @@ from importlib import metadata
 from pathlib import Path
 
 from . import atomic, records
-from .problems import Problem
+from .problems import Problem, Severity
 
-STATE_VERSION = 3
+STATE_VERSION = 4
+_ROWS = dict[str, tuple[int, int, str]]  # path → (size, mtime_ns, sha256)
+_WARNINGS = tuple[tuple[str, int, int, Severity, str, str], ...]  # a Problem's fields in order
 _TOOLS = ("sitegen", "jinja2", "markdown", "pyyaml", "zxing-cpp", "weasyprint", "fonttools")
 
 
@@ -173,9 +176,10 @@ def state_file(cache: Path, output: Path) -> Path:
 def load_state(cache: Path, output: Path) -> BuildState | None:
     """JSON checked field by field: the cache may come from shared CI storage, so it is data, never code."""
     try:
-        version, state = records.read(state_file(cache, output), tuple[int, BuildState])
+        version, head, outputs, stats, warnings = records.read(state_file(cache, output), tuple[int, BuildState, _ROWS, _ROWS, _WARNINGS])
     except (OSError, records.RecordError):
         return None  # a missing or damaged state costs a full build, never a wrong one
+    state = dataclasses.replace(head, outputs=outputs, stats=stats, warnings=tuple(Problem(*row) for row in warnings))
     return state if version == STATE_VERSION and _sane(state) else None
 
 
@@ -194,9 +198,14 @@ def _relative(path: str) -> bool:
 
 
 def save_state(cache: Path, output: Path, state: BuildState) -> None:
-    """Write atomically: two builds at once may both save; either complete state is valid."""
+    """Write atomically: two builds at once may both save; either complete state is valid.
+    The files and warnings (a county has 70,000 and 15,000) go as plain rows, which the JSON
+    encoder writes in C and the reader checks a column at a time."""
     path = state_file(cache, output)
+    head = records.plain(dataclasses.replace(state, outputs={}, stats={}, warnings=()))
+    warnings = [[p.path, p.line, p.col, p.severity.value, p.code, p.message] for p in state.warnings]
     try:
-        atomic.write_bytes(path, records.dumps((STATE_VERSION, state)))
-    except OSError:
+        data = json.dumps([STATE_VERSION, head, state.outputs, state.stats, warnings], ensure_ascii=False, separators=(",", ":"))
+        atomic.write_bytes(path, data.encode("utf-8"))
+    except (OSError, ValueError):  # ValueError: a path that is not UTF-8 (the loader refuses its village)
         pass  # a read-only or full cache costs speed next time, never the build

@@ -25,7 +25,7 @@ from .render.html import Listing, Theme, plan_village, render_page
 from .rules import check_site, timeliness
 from .status import VillageStatus
 
-RECORD_VERSION = 4  # of the village records in the cache: a record of another shape is not read
+RECORD_VERSION = 5  # of the village records in the cache: a record of another shape is not read
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,7 @@ class VillageOutput:
     posters: dict[str, str] = field(default_factory=dict)  # poster input key → PDF cache key, likewise
     versions: tuple[str, ...] = ()  # lines the build appends to the village's version store (§12)
     clock: VillageStatus | None = None  # its row on the inspection page, as of the build's date
+    templates: tuple[tuple[str, str], ...] = ()  # every (page template, sha256) its pages were rendered with
 
 
 def record_file(cache: Path, content: Path, slug: str, posters: bool) -> Path:
@@ -73,14 +74,31 @@ def record_file(cache: Path, content: Path, slug: str, posters: bool) -> Path:
     return cache / "villages" / f"{name}.json"
 
 
+def memo_file(record: Path) -> Path:
+    """Where the record's page and poster memos are kept: read only for a village built again,
+    so a one-file edit does not decode the 24,000 page memos of a county's other villages."""
+    return record.parent.parent / "memos" / record.name
+
+
 def load_record(path: Path) -> tuple[str, VillageOutput] | None:
-    """A village's last result, if the file is one this version wrote: plain JSON checked against
-    the types (the cache is untrusted input), every output path inside the output folder."""
+    """A village's last result without its memos, if the file is one this version wrote: plain
+    JSON checked against the types (the cache is untrusted input), every output path inside the
+    output folder."""
     try:
         version, key, record = records.read(path, tuple[int, str, VillageOutput])
     except (OSError, records.RecordError, ValueError):  # ValueError: a Blob whose name is not a sha256
         return None  # a damaged record costs a render, never a wrong page
     return (key, record) if version == RECORD_VERSION and all(map(_inside, record.files)) else None
+
+
+def with_memos(path: Path, key: str, record: VillageOutput) -> VillageOutput:
+    """The record with the page and poster memos saved with it (none when they are missing,
+    damaged or from another build: every page is then rendered again)."""
+    try:
+        version, saved, pages, posters = records.read(memo_file(path), tuple[int, str, dict[str, PageMemo], dict[str, str]])
+    except (OSError, records.RecordError, ValueError):
+        return record
+    return dataclasses.replace(record, pages=pages, posters=posters) if (version, saved) == (RECORD_VERSION, key) else record
 
 
 def _inside(relative: str) -> bool:
@@ -89,10 +107,13 @@ def _inside(relative: str) -> bool:
 
 
 def save_record(path: Path, key: str, output: VillageOutput) -> None:
+    """The memos, then the record without them and without the version lines (the store holds
+    those now: two thirds of a record's bytes)."""
     if not all(isinstance(blob, Blob) for blob in output.files.values()):
         return  # the cache could not take its files: nothing to point the record at
     try:
-        atomic.write_bytes(path, records.dumps((RECORD_VERSION, key, output)))
+        atomic.write_bytes(memo_file(path), records.dumps((RECORD_VERSION, key, output.pages, output.posters)))
+        atomic.write_bytes(path, records.dumps((RECORD_VERSION, key, dataclasses.replace(output, pages={}, posters={}, versions=()))))
     except (OSError, TypeError):  # TypeError: a model field the codec cannot record yet (a test catches it)
         pass  # a read-only or full cache costs speed next time, never the build
 
@@ -173,7 +194,8 @@ def build_village(task: VillageTask) -> VillageOutput:
     entries = tuple((page.path, page.noindex, page.updated) for page in pages)
     listing = Listing.of(village, open_data.public_items(site, village)[: open_data.FEED_SIZE])
     lines = record.lines(versions.raw(Path(content), slug), slug)
-    return VillageOutput(tuple(problems), files, listing, entries, memos, poster_memo, lines, clock)
+    used = tuple(sorted({pair for memo in memos.values() for pair in memo.templates}))
+    return VillageOutput(tuple(problems), files, listing, entries, memos, poster_memo, lines, clock, used)
 
 
 def history_links(record: history.Record) -> dict[str, dict]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import itertools
 import json
 import os
 import pickle
@@ -67,8 +68,8 @@ def test_nothing_in_any_cache_entry_runs_or_reaches_the_output(tmp_path):
     expected = tree_digest(tmp_path / "clean")
     out = tmp_path / "out"
     assert build(content, out, theme, cache_dir=cache).ok
-    entries = sorted((cache / "villages").iterdir()) + sorted((cache / "builds").iterdir())
-    assert len(entries) == 2
+    entries = sorted((cache / "villages").iterdir()) + sorted((cache / "memos").iterdir()) + sorted((cache / "builds").iterdir())
+    assert len(entries) == 3
     village_record = entries[0].read_bytes()
     for name, payload in hostile_payloads(tmp_path, village_record):
         for entry in entries:
@@ -128,3 +129,32 @@ def test_a_tampered_poster_in_the_pdf_cache_is_rendered_again_not_printed(tmp_pa
     fresh = tmp_path / "fresh"
     assert with_posters(content, fresh).ok
     assert tree_digest(fresh) == expected
+
+
+def test_a_damaged_page_memo_costs_a_render_never_a_wrong_page(tmp_path):
+    """The memos are read only for a village built again (an edit in it): whatever they hold,
+    the edited site is the clean build's and nothing in them runs."""
+    content, theme, cache = setup(tmp_path)
+    out = tmp_path / "out"
+    finance = content / "dongtan/finance/2026-10.yaml"
+    original = finance.read_text("utf-8")
+    generic = [(name, payload) for name, payload in itertools.islice(hostile_payloads(tmp_path, b"[]"), 5)]
+    for number, name in enumerate([*(name for name, _ in generic), "truncated", "foreign class", "wrong types"]):
+        finance.write_text(original, "utf-8")
+        assert build(content, out, theme, cache_dir=cache).ok, name
+        (memo,) = (cache / "memos").iterdir()
+        valid = memo.read_bytes()
+        version, key, pages, posters = json.loads(valid)
+        assert pages, "the village's page memos"
+        crafted = {
+            "truncated": valid[: len(valid) // 2],
+            "foreign class": json.dumps([version, key, {p: {**m, "@": "Popen"} for p, m in pages.items()}, posters]).encode(),
+            "wrong types": json.dumps([version, key, {p: {**m, "key": 7} for p, m in pages.items()}, posters]).encode(),
+        }
+        memo.write_bytes(crafted.get(name) or dict(generic)[name])
+        finance.write_text(original.replace("本月收入为土地发包费。", f"本月收入为土地发包费（{number}）。"), "utf-8")
+        assert build(content, out, theme, cache_dir=cache).ok, name
+        clean = tmp_path / f"clean-{number}"
+        assert build(content, clean, theme, cache_dir=tmp_path / f"clean-cache-{number}").ok
+        assert tree_digest(out) == tree_digest(clean), name
+        assert not (tmp_path / "canary").exists(), f"{name}: the cache ran code"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import shutil
@@ -147,6 +148,24 @@ def test_one_finance_edit_renders_its_page_and_listings_and_rechecks_the_next_mo
     finance.write_text(text.replace("amount: 0.20", "amount: 1.20").replace("closing_balance: 100.30", "closing_balance: 101.30"), "utf-8")
     result = build(content, out, theme, posters=False, cache_dir=cache, jobs=1)
     assert not result.ok and [(Path(p.path).name, p.code) for p in result.problems] == [("2026-11.yaml", "finance-chain")]
+
+
+def test_the_next_day_renders_only_what_shows_the_date(tmp_path, monkeypatch):
+    """The daily CI build changes only the date: the village homes (their clock) and the
+    site-wide pages are rendered again, every item page is kept, and the site equals a clean
+    build as of that day."""
+    content, theme, out, cache = setup(tmp_path)
+    assert build(content, out, theme, posters=False, cache_dir=cache, jobs=1, as_of=TODAY).ok
+    homes = {p.relative_to(out).as_posix() for p in out.glob("*/index.html") if p.parent.name != "status"}
+    before = (out / "dongtan/index.html").read_bytes()
+    rendered = rendered_pages(monkeypatch)
+    next_year = dt.date(2027, 1, 20)  # the clock's dates now name their year, and more is due
+    assert build(content, out, theme, posters=False, cache_dir=cache, jobs=1, as_of=next_year).ok
+    assert homes and set(rendered) == SITE_WIDE | homes
+    assert (out / "dongtan/index.html").read_bytes() != before
+    clean = tmp_path / "clean"
+    assert build(content, clean, theme, posters=False, cache_dir=tmp_path / "clean-cache", as_of=next_year).ok
+    assert tree_digest(out) == tree_digest(clean)
 
 
 def test_a_fresh_output_folder_is_linked_from_the_cache_without_rendering(tmp_path, monkeypatch):

@@ -119,11 +119,11 @@ def test_a_spare_record_pointing_outside_is_refused(tmp_path, sites):
         switch(content, version)
         assert build(content, out, cache_dir=cache).ok
     path = state_file(cache, out)
-    version, state = json.loads(path.read_bytes())
+    version, state, *rows = json.loads(path.read_bytes())
     assert state["spare"] is not None
     state["spare"]["removed"].append("../victim/keep.txt")
     state["spare"]["folders"]["../victim/"] = 0
-    path.write_text(json.dumps([version, state]), "utf-8")
+    path.write_text(json.dumps([version, state, *rows]), "utf-8")
     switch(content, "c")
     assert build(content, out, cache_dir=cache).ok
     assert (victim / "keep.txt").read_text() == "precious"

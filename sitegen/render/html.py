@@ -179,11 +179,13 @@ class Page:
     links: dict[str, Any] = field(default_factory=dict)  # print links and sizes, from the PDFs
     file_name: str | None = None  # instead of path + "index.html" (the 404 page)
     link_base: str | None = None  # root-relative links (the 404 page is served at any depth)
+    dated: dt.date | None = None  # the build's date, on a page that shows what it makes due or late
 
     def key(self, base: str) -> str:
         """What the page shows besides `base` (every input outside the village folders but the
-        page templates, which each page records itself): its sources and print links."""
-        return fingerprint(f"{base}\0{self.path}\0{self.template}\0{sorted(self.links.items())!r}", self.sources)
+        page templates, which each page records itself, and but the build's date, which only a
+        `dated` page shows): its sources, print links and that date."""
+        return fingerprint(f"{base}\0{self.path}\0{self.template}\0{self.dated}\0{sorted(self.links.items())!r}", self.sources)
 
     @property
     def file(self) -> str:
@@ -334,6 +336,7 @@ def plan_village(
             contacts=contacts,
             sources=(village.source, *(d.source for d in shown)),
             links=links.get(urls.village_path(village), {}),
+            dated=site.as_of,  # the clock: overdue and next due as of the build's date
         )
     ]
     pages_of = [(item, urls.disclosure_path(item), (village.source, item.source), site.is_personal(item)) for item in shown]
