@@ -1,17 +1,24 @@
-"""Poster benchmark: PDFs per second from a cold cache, and a rebuild where nothing changed.
+"""Poster benchmark: PDFs per second from a cold cache against bare WeasyPrint, and a rebuild
+where nothing changed.
 
-    .venv/bin/python bench/posters.py [content] [--workers N] [--repeat N] [--theme DIR]
+    .venv/bin/python bench/posters.py [content] [--workers N] [--repeat N] [--theme DIR] [--profile]
 
 Cold: every PDF of the site (posters, signs, board packs) rendered into an empty cache.
+Bare: each distinct document (poster or sign) once, as WeasyPrint alone would make it: its own
+FontConfiguration and parsed stylesheet, one layout, one `write_pdf`, no packs, no fitting.
 No-op: the whole `sitegen build` again with that cache, and the poster step alone.
-Figures go to stdout; they are not asserted anywhere (machines differ).
+`--profile`: one cold render in this process under cProfile instead, with the layouts per
+document, the fit tries and the share of each WeasyPrint stage (docs/developers.md, Posters profile).
+`compare()` is what the benchmark table calls. Figures go to stdout; nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
+import collections
+import cProfile
 import os
+import pstats
 import statistics
 import sys
 import tempfile
@@ -21,12 +28,72 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sitegen import fonts  # noqa: E402
 from sitegen.build import build  # noqa: E402
-from sitegen.render import pdf, poster_plan  # noqa: E402
+from sitegen.render import fit, pdf, poster_plan  # noqa: E402
 from sitegen.render.html import Theme, default_theme  # noqa: E402
 from sitegen.rules import check_content  # noqa: E402
 
-from poster_pool import runner  # noqa: E402  (beside this file)
+from poster_pool import Clock, pool_map, runner  # noqa: E402  (beside this file)
+
+
+def load(content: Path, theme_dir: Path | None = None):
+    """(site, theme) of a content folder that checks clean and has what posters need."""
+    site, problems = check_content(content)
+    if site is None:
+        raise SystemExit("\n".join(map(str, problems)))
+    theme = Theme(theme_dir or default_theme(), site.config.locale)
+    setup = pdf.setup_problems(theme)
+    if setup:
+        raise SystemExit("\n".join(setup))
+    return site, theme
+
+
+def documents(plan: list[poster_plan.Batch]) -> list[tuple[str, str]]:
+    """Each distinct (HTML, base URL) once: a poster in several months' packs is one document."""
+    return list(dict.fromkeys((doc.html, doc.base_url) for batch in plan for doc in batch.docs))
+
+
+def compare(content: Path, workers: int | None = None, theme_dir: Path | None = None) -> dict:
+    """One cold sitegen render of every PDF and one bare WeasyPrint pass over the same documents,
+    both in `workers` processes (default: all cores; 1: in this process). Seconds are wall
+    seconds; `*_cpu_seconds` add up this process and every worker."""
+    site, theme = load(content, theme_dir)
+    count = workers or os.cpu_count() or 1
+    plan = poster_plan.plan_posters(site, theme)
+    docs = documents(plan)
+    with tempfile.TemporaryDirectory() as cache:
+        clock = Clock()
+        started = time.perf_counter()
+        rendered = pdf.render_posters(poster_plan.plan_posters(site, theme), theme, Path(cache), run=runner(count, clock))
+        sitegen_seconds, sitegen_cpu = time.perf_counter() - started, clock.seconds()
+    clock = Clock()
+    started = time.perf_counter()
+    sheet = str(pdf.stylesheet(theme))
+    for _ in pool_map(bare, [(html, url, sheet) for html, url in docs], min(count, len(docs)), clock):
+        pass
+    bare_seconds, bare_cpu = time.perf_counter() - started, clock.seconds()
+    return {
+        "documents": len(docs),
+        "pdfs": rendered.rendered,
+        "workers": count,
+        "sitegen_seconds": sitegen_seconds,
+        "bare_seconds": bare_seconds,
+        "sitegen_cpu_seconds": sitegen_cpu,
+        "bare_cpu_seconds": bare_cpu,
+    }
+
+
+def bare(html: str, base_url: str, stylesheet: str) -> int:
+    """The reference: WeasyPrint with nothing of sitegen's around it, fonts declared the way
+    its documentation says (without a FontConfiguration @font-face is ignored and a system font
+    is used: not the same document)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    css = CSS(filename=stylesheet, font_config=font_config, url_fetcher=fonts.url_fetcher(Path(stylesheet).parents[1]))
+    return len(HTML(string=html, base_url=base_url).write_pdf(stylesheets=[css], font_config=font_config))
 
 
 def main() -> int:
@@ -35,43 +102,35 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     parser.add_argument("--repeat", type=int, default=3, help="cold runs to take the median of")
     parser.add_argument("--theme", type=Path, default=default_theme(), help="theme folder (to compare fonts)")
+    parser.add_argument("--profile", action="store_true", help="one cold render in this process under cProfile")
     args = parser.parse_args()
+    if args.profile:
+        return profile(Path(args.content), args.theme)
 
-    site, problems = check_content(args.content)
-    if site is None:
-        print("\n".join(map(str, problems)), file=sys.stderr)
-        return 1
-    theme = Theme(args.theme, site.config.locale)
-    setup = pdf.setup_problems(theme)
-    if setup:
-        print("\n".join(setup), file=sys.stderr)
-        return 1
+    site, theme = load(Path(args.content), args.theme)
     plan = poster_plan.plan_posters(site, theme)
-    kinds = {"poster": 0, "sign": 0, "board": 0}
-    for batch in plan:
-        for file in batch.files:
-            kinds["board" if "/board/" in file.path else "sign" if file.path.endswith("sign.pdf") else "poster"] += 1
+    kinds = collections.Counter(kind(file.path) for batch in plan for file in batch.files)
     total = sum(kinds.values())
     workers = args.workers or os.cpu_count() or 1
     print(f"site: {args.content}  PDFs: {total} ({kinds['poster']} posters, {kinds['sign']} signs, {kinds['board']} board packs)")
     print(f"workers: {workers}  cores: {os.cpu_count()}  HarfBuzz subsetter: {pdf.harfbuzz_subset_loaded()}")
 
+    runs = [compare(Path(args.content), workers, args.theme) for _ in range(args.repeat)]
+    for name in ("sitegen", "bare"):
+        wall = statistics.median(run[f"{name}_seconds"] for run in runs)
+        cpu = statistics.median(run[f"{name}_cpu_seconds"] for run in runs)
+        each = ", ".join(f"{run[name + '_seconds']:.2f}" for run in runs)
+        label = "cold render" if name == "sitegen" else "bare WeasyPrint"
+        print(f"{label}: {wall:.2f} s wall, {cpu:.2f} s CPU, median of {args.repeat} ({each})")
+    ratio = statistics.median(run["bare_seconds"] / run["sitegen_seconds"] for run in runs)
+    cpu_ratio = statistics.median(run["bare_cpu_seconds"] / run["sitegen_cpu_seconds"] for run in runs)
+    print(f"  sitegen: {total} PDFs from {runs[0]['documents']} documents; bare: those {runs[0]['documents']} documents once each, no packs")
+    print(f"  bare / sitegen: {ratio:.2f}× wall, {cpu_ratio:.2f}× CPU")
+
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
-        cold = []
-        for run in range(args.repeat):
-            cache = scratch / f"cache-{run}"
-            started = time.perf_counter()
-            rendered = pdf.render_posters(poster_plan.plan_posters(site, theme), theme, cache, run=runner(args.workers))
-            cold.append(time.perf_counter() - started)
-            assert rendered.rendered == total, rendered.rendered
-        size = sum(len(data) for data in rendered.files.values())
-        median = statistics.median(cold)
-        print(f"cold render: {median:.2f} s median of {args.repeat} ({', '.join(f'{t:.2f}' for t in cold)})")
-        print(f"  {total / median:.1f} PDFs/s, {kinds['poster'] / median:.1f} posters/s (packs reuse the posters' layout)")
-        print(f"  {size / total / 1024:.0f} KB per PDF on average, {size / 1024 / 1024:.1f} MB in all")
-
-        warm = scratch / "cache-0"
+        warm = scratch / "cache"
+        pdf.render_posters(poster_plan.plan_posters(site, theme), theme, warm, run=runner(args.workers))
         started = time.perf_counter()
         again = pdf.render_posters(poster_plan.plan_posters(site, theme), theme, warm, run=runner(args.workers))
         step = time.perf_counter() - started
@@ -87,23 +146,72 @@ def main() -> int:
         html_only = time.perf_counter() - started
         print(f"no-op rebuild (whole build, nothing changed): {noop:.2f} s; poster step alone {step:.2f} s")
         print(f"build --no-posters for comparison: {html_only:.2f} s")
-
-        documents = [(doc.html, doc.base_url) for batch in plan for doc in batch.docs]
-        started = time.perf_counter()
-        with multiprocessing.get_context("forkserver").Pool(workers) as pool:
-            pool.starmap(_bare, [(html, url, str(pdf.stylesheet(theme))) for html, url in documents])
-        bare = time.perf_counter() - started
-        print(f"bare WeasyPrint, same {len(documents)} posters and signs, {workers} processes, no cache: "
-              f"{bare:.2f} s, {len(documents) / bare:.1f} documents/s; "
-              f"sitegen cold: {kinds['poster'] + kinds['sign']} documents in {median:.2f} s (packs reuse their pages)")
     return 0
 
 
-def _bare(html: str, base_url: str, stylesheet: str) -> int:
-    """The reference: WeasyPrint with nothing of sitegen's around it."""
-    from weasyprint import CSS, HTML
+def kind(path: str) -> str:
+    return "board" if "/board/" in path else "sign" if path.endswith("sign.pdf") else "poster"
 
-    return len(HTML(string=html, base_url=base_url).write_pdf(stylesheets=[CSS(filename=stylesheet)]))
+
+# --- --profile -------------------------------------------------------------------------
+
+# stage → (file suffix, function) whose cumulative seconds are summed; nested stages overlap
+STAGES = {
+    "all (render_posters)": ("sitegen/render/pdf.py", "render_posters"),
+    "layout (HTML.render)": ("weasyprint/__init__.py", "render"),
+    "  styles (get_all_computed_styles)": ("weasyprint/css/__init__.py", "get_all_computed_styles"),
+    "  boxes (build_formatting_structure)": ("formatting_structure/build.py", "build_formatting_structure"),
+    "  layout_document": ("weasyprint/layout/__init__.py", "layout_document"),
+    "    of it flex_layout": ("weasyprint/layout/flex.py", "flex_layout"),
+    "    of it table_layout": ("weasyprint/layout/table.py", "table_layout"),
+    "write_pdf": ("weasyprint/document.py", "write_pdf"),
+    "  paint pages": ("weasyprint/document.py", "paint"),
+    "    of it SVG paths (QR codes)": ("weasyprint/svg/path.py", "path"),
+    "  font subsetting (HarfBuzz)": ("weasyprint/pdf/fonts.py", "_harfbuzz_subset"),
+    "  serialising (pydyf)": ("pydyf/__init__.py", "write"),
+    "  zlib": ("~", "<method 'compress' of 'zlib.Compress' objects>"),
+}
+
+
+def profile(content: Path, theme_dir: Path) -> int:
+    """Cold render in-process under cProfile: layouts per document, fit tries, stage shares."""
+    import weasyprint
+
+    site, theme = load(content, theme_dir)
+    plan = poster_plan.plan_posters(site, theme)
+    layouts = collections.Counter()
+    tries = collections.Counter()  # (layouts, pages) per document that went through fit
+    render, one_page = weasyprint.HTML.render, fit.one_page
+
+    def counted(self, *args, **kwargs):
+        layouts["all"] += 1
+        return render(self, *args, **kwargs)
+
+    def fitted(make, html):
+        before = layouts["all"]
+        document = one_page(make, html)
+        tries[(layouts["all"] - before, len(document.pages))] += 1
+        return document
+
+    weasyprint.HTML.render, fit.one_page = counted, fitted
+    profiler = cProfile.Profile()
+    try:
+        with tempfile.TemporaryDirectory() as cache:
+            profiler.enable()
+            rendered = pdf.render_posters(plan, theme, Path(cache))
+            profiler.disable()
+    finally:
+        weasyprint.HTML.render, fit.one_page = render, one_page
+    unique = len(documents(plan))
+    print(f"{rendered.rendered} PDFs, {unique} distinct documents, {layouts['all']} layouts ({layouts['all'] / unique:.2f} a document)")
+    print("layouts, pages → documents:", ", ".join(f"{n} layouts {p} p → {c}" for (n, p), c in sorted(tries.items())))
+    stats = pstats.Stats(profiler).stats
+    total = None
+    for label, (suffix, name) in STAGES.items():
+        seconds = sum(row[3] for (file, _, function), row in stats.items() if function == name and (suffix == "~" or file.endswith(suffix)))
+        total = total or seconds
+        print(f"  {label:40s} {seconds:7.2f} s {100 * seconds / total:5.1f} %")
+    return 0
 
 
 if __name__ == "__main__":

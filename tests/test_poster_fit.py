@@ -14,9 +14,12 @@ from conftest import write_tree
 from PIL import Image
 from sample import files
 from test_posters import DPI, page_texts, pages
+from weasyprint import CSS, HTML
 from wide import subsidy_list
 
 from sitegen.build import build
+from sitegen.render import fit, pdf, poster_plan
+from sitegen.render.html import Theme, default_theme
 from sitegen.render.qr import QUIET_ZONE, qr_matrix
 from sitegen.render.titles import parts
 
@@ -118,3 +121,47 @@ def test_the_poster_title_keeps_its_words(built):
     title = next(i for i, line in enumerate(lines) if line.startswith("东滩村2026"))
     joined = re.sub(r"\s+", "", lines[title] + "|" + lines[title + 1])
     assert "城乡低保对象公示" in joined.replace("|", "") and "对|象" not in joined and "低保对|" not in joined, lines
+
+
+# --- the fit search: the same choice as trying every scale in order, in fewer layouts ----------
+
+FIT_CASES = {  # example posters of two pages whose second is under 40 % full
+    "beihe/affairs/2026-Q3/subsidy/": None,  # no scale makes one page
+    "beihe/major/2026-square/": None,
+    "beihe/affairs/2026-Q3/party-affairs/": 0.85,
+    "dongtan/affairs/2026-Q3/dibao/": 0.77,
+}
+
+
+@pytest.fixture(scope="module")
+def fit_docs(example_site):
+    theme = Theme(default_theme(), example_site.config.locale)
+    wanted = {example_site.config.base_url + page: page for page in FIT_CASES}
+    found = {wanted[doc.base_url]: doc for batch in poster_plan.plan_posters(example_site, theme) for doc in batch.docs if doc.base_url in wanted}
+    pdf.init_worker(str(pdf.stylesheet(theme)))
+    yield found
+    pdf._WORKER.clear()
+
+
+def root_pt(document) -> float:
+    return round(document.pages[0]._page_box.children[0].style["font_size"] * 0.75, 2)  # px → pt
+
+
+@pytest.mark.parametrize("page", FIT_CASES)
+def test_the_fit_search_chooses_what_trying_every_scale_in_order_chooses_in_fewer_layouts(fit_docs, page):
+    doc = fit_docs[page]
+    calls = []
+
+    def render(extra):
+        calls.append(extra)
+        return HTML(string=doc.html, base_url=doc.base_url).render(font_config=pdf._WORKER["font_config"], stylesheets=[pdf._WORKER["css"], *extra])
+
+    chosen = fit.one_page(render, doc.html)
+    in_order = [render([CSS(string=f"html {{ font-size: {round(13 * scale, 2)}pt !important; }}")]) for scale in fit.SCALES]
+    searched = len(calls) - len(fit.SCALES)
+    fits = [scale for scale, document in zip(fit.SCALES, in_order) if len(document.pages) == 1]
+    assert (fits[0] if fits else None) == FIT_CASES[page]
+    expected = 13 * fits[0] if fits else 13
+    assert (len(chosen.pages), root_pt(chosen)) == (1 if fits else 2, round(expected, 2))
+    # one layout at 13 pt and at most two tries; a document no scale fits is tried once, at 0.77
+    assert searched <= 3 and (fits or searched == 2), searched

@@ -3,8 +3,15 @@
 A 9-row 低保 list took two A4 pages: the second two-thirds empty, the review block alone on it
 (the block is kept whole, so it moves as one). One sheet on the board is what the clerk posts and
 the villager reads; a few percent smaller type is a better trade than a second sheet. Only
-documents of exactly two pages are tried, at most at SCALES, and the smaller layout is kept only
-when it really is one page; longer documents keep the theme's size.
+documents of exactly two pages are tried, and the LARGEST of SCALES that makes one page is kept;
+longer documents, and those no scale makes one page, keep the theme's size.
+
+Each try is a whole layout (about as costly as the poster itself), so the scales are not tried
+in order. Smaller type never makes a document longer (every line is as wide or narrower, so no
+paragraph gains a line; sizes in mm stay), so "one page" holds from some scale downwards: the
+search starts at the scale the first layout suggests and walks up while the page count stays
+one, down while it stays two. A document no scale fits costs one try (at 0.77), not three; the
+chosen scale is the one trying them in order would choose (docs/developers.md, Posters profile).
 """
 
 from __future__ import annotations
@@ -26,12 +33,33 @@ def one_page(render: Callable[[list], object], html: str):
     root = _ROOT.search(html)
     if len(document.pages) != 2 or root is None or _filled(document.pages[1]) > MOST_OF_A_PAGE:
         return document
-    for scale in SCALES:
-        size = round(float(root.group(1)) * scale, 2)
-        smaller = render([CSS(string=f"html {{ font-size: {size}pt !important; }}")])
-        if len(smaller.pages) == 1:
-            return smaller
+    size = float(root.group(1))
+
+    def at(index: int):
+        return render([CSS(string=f"html {{ font-size: {round(size * SCALES[index], 2)}pt !important; }}")])
+
+    index = likely_scale(_filled(document.pages[0]), _filled(document.pages[1]))
+    tried = at(index)
+    if len(tried.pages) == 1:  # fits here: a larger scale may fit too
+        best = tried
+        for larger in range(index - 1, -1, -1):
+            tried = at(larger)
+            if len(tried.pages) != 1:
+                break
+            best = tried
+        return best
+    for smaller in range(index + 1, len(SCALES)):  # does not fit here: nor at any larger scale
+        tried = at(smaller)
+        if len(tried.pages) == 1:
+            return tried
     return document
+
+
+def likely_scale(first: float, second: float) -> int:
+    """Where to start the search (an index into SCALES): a guess that saves tries, never changes
+    the result. The first page's content shrinks about with the type; the second page's is
+    mostly the review block, kept whole and sized in mm (seal, signature lines), which hardly does."""
+    return next((index for index, scale in enumerate(SCALES) if first * scale + second <= 1), len(SCALES) - 1)
 
 
 def _filled(page) -> float:
