@@ -37,9 +37,9 @@ from sitegen.rules import check_content  # noqa: E402
 from poster_pool import Clock, pool_map, runner  # noqa: E402  (beside this file)
 
 
-def load(content: Path, theme_dir: Path | None = None):
-    """(site, theme) of a content folder that checks clean and has what posters need."""
-    site, problems = check_content(content)
+def load(content: Path, theme_dir: Path | None = None, as_of=None):
+    """(site, theme) of a content folder that checks clean (as of `as_of`, default today) and has what posters need."""
+    site, problems = check_content(content, as_of) if as_of else check_content(content)
     if site is None:
         raise SystemExit("\n".join(map(str, problems)))
     theme = Theme(theme_dir or default_theme(), site.config.locale)
@@ -54,11 +54,11 @@ def documents(plan: list[poster_plan.Batch]) -> list[tuple[str, str]]:
     return list(dict.fromkeys((doc.html, doc.base_url) for batch in plan for doc in batch.docs))
 
 
-def compare(content: Path, workers: int | None = None, theme_dir: Path | None = None) -> dict:
+def compare(content: Path, workers: int | None = None, theme_dir: Path | None = None, as_of=None) -> dict:
     """One cold sitegen render of every PDF and one bare WeasyPrint pass over the same documents,
     both in `workers` processes (default: all cores; 1: in this process). Seconds are wall
     seconds; `*_cpu_seconds` add up this process and every worker."""
-    site, theme = load(content, theme_dir)
+    site, theme = load(content, theme_dir, as_of)
     count = workers or os.cpu_count() or 1
     plan = poster_plan.plan_posters(site, theme)
     docs = documents(plan)

@@ -162,6 +162,16 @@ def main() -> int:
         seconds, rss = timed(with_posters, poster_env)
         rows.append((f"sitegen one-file edit with posters ({args.poster_villages} v.)", seconds, rss, f"{statement}: page, poster, month pack"))
 
+        single = work / "one-village"  # sitegen's poster render against bare WeasyPrint on the same documents
+        subprocess.run([sys.executable, "bench/gen.py", str(single), "--villages", "1"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        from posters import compare
+
+        figures = compare(single, as_of=AS_OF)
+        rows.append((f"posters, 1 village: sitegen render ({figures['workers']} proc.)", figures["sitegen_seconds"], 0,
+                     f"{figures['pdfs']} PDFs of {figures['documents']} documents; bare WeasyPrint, same documents and processes: "
+                     f"{figures['bare_seconds']:.2f} s (bare / sitegen {figures['bare_seconds'] / figures['sitegen_seconds']:.2f}×; "
+                     f"CPU {figures['sitegen_cpu_seconds']:.1f} vs {figures['bare_cpu_seconds']:.1f} s)"))
+
         competitors = {}
         if not args.skip_competitors:
             from competitors import run_competitors
