@@ -1,6 +1,6 @@
 """`make bench`: one table from one run — sitegen on a synthetic county against Hugo and Pelican.
 
-    .venv/bin/python bench/run.py [--villages 300] [--poster-villages 10] [--skip-competitors]
+    .venv/bin/python bench/run.py [--villages 300] [--poster-villages 4] [--skip-competitors]
 
 Rows: our cold HTML-only build (empty cache), a rebuild into a fresh output folder with the cache
 kept, a no-op rebuild, a one-file edit; `sitegen status` (the inspection report in the terminal);
@@ -128,7 +128,7 @@ def daily_rows(county: Path, work: Path, out: Path, env: dict) -> list[tuple[str
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--villages", type=int, default=300)
-    parser.add_argument("--poster-villages", type=int, default=10)
+    parser.add_argument("--poster-villages", type=int, default=4)
     parser.add_argument("--skip-competitors", action="store_true")
     args = parser.parse_args()
     rows: list[tuple[str, float, float, str]] = []
