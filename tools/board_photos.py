@@ -18,7 +18,10 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 ROOT = Path(__file__).resolve().parents[1]
-FONT = ROOT / "themes/default/fonts/NotoSansSC-Bold.ttf"
+sys.path.append(str(ROOT))  # appended: an installed sitegen still wins
+from sitegen.fonts import locate  # noqa: E402
+
+FONT = locate("NotoSansSC-Bold.ttf")  # the theme's copy, else the one `sitegen fonts` fetched for this user
 SIZE = (1200, 900)
 GPS_IFD = 0x8825
 
