@@ -35,6 +35,7 @@ from sitegen.render.html import Theme, default_theme  # noqa: E402
 from sitegen.rules import check_content  # noqa: E402
 
 from poster_pool import Clock, pool_map, runner  # noqa: E402  (beside this file)
+from profile_build import stage_times  # noqa: E402
 
 
 def load(content: Path, theme_dir: Path | None = None, as_of=None):
@@ -205,11 +206,9 @@ def profile(content: Path, theme_dir: Path) -> int:
     unique = len(documents(plan))
     print(f"{rendered.rendered} PDFs, {unique} distinct documents, {layouts['all']} layouts ({layouts['all'] / unique:.2f} a document)")
     print("layouts, pages → documents:", ", ".join(f"{n} layouts {p} p → {c}" for (n, p), c in sorted(tries.items())))
-    stats = pstats.Stats(profiler).stats
-    total = None
-    for label, (suffix, name) in STAGES.items():
-        seconds = sum(row[3] for (file, _, function), row in stats.items() if function == name and (suffix == "~" or file.endswith(suffix)))
-        total = total or seconds
+    found = stage_times(pstats.Stats(profiler), {label: [owner] for label, owner in STAGES.items()})
+    total = found["all (render_posters)"]
+    for label, seconds in found.items():
         print(f"  {label:40s} {seconds:7.2f} s {100 * seconds / total:5.1f} %")
     return 0
 

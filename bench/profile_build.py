@@ -55,11 +55,11 @@ STAGES = {
 }
 
 
-def stage_times(stats: pstats.Stats) -> dict[str, float]:
-    """Cumulative seconds per named stage."""
-    found = {name: 0.0 for name in STAGES}
+def stage_times(stats: pstats.Stats, stages: dict[str, list[tuple[str, str]]] = STAGES) -> dict[str, float]:
+    """Cumulative seconds per named stage (builtins have the file name "~")."""
+    found = {name: 0.0 for name in stages}
     for (filename, _, function), (_, _, _, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
-        for name, owners in STAGES.items():
+        for name, owners in stages.items():
             if any(filename.endswith(suffix) and function == owner for suffix, owner in owners):
                 found[name] += cumulative
     return found
