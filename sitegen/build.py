@@ -30,7 +30,7 @@ from .render import data as open_data
 from .render import inspection
 from .render.html import default_theme, plan_addresses, plan_index, render_page
 from .rules import addresses, check_content, timeliness
-from .state import BuildState, Snapshot, folder_mtimes, load_state, save_state, snapshot
+from .state import BuildState, Snapshot, folder_mtimes, load_state, rows, rows_digest, save_state, snapshot
 from .village_build import (
     VillageOutput, VillageTask, build_village, load_record, record_file, save_record, shared_theme, template_problem, theme_signature, with_memos,
 )
@@ -130,13 +130,17 @@ def _build(
     )
     intact = previous is not None and previous.output_intact(output)
 
-    def fingerprint() -> str:  # the inputs, the date, the ledger and the version store as they are now, and whether they get written
-        return f"{inputs.digest} {as_of.isoformat()} {ledger.digest(content)} {versions.digest(content)} {'recorded' if record_urls else 'preview'}"
+    def ledger_rows(known: dict) -> dict[str, list]:  # the ledger and the version store, hashed only where changed
+        return rows(versions.store_files(content) | {(content / ledger.LEDGER).as_posix()}, known)
 
-    if intact and previous.inputs == fingerprint():
+    def fingerprint(ledgers: dict) -> str:  # the inputs, the date, the ledger and the version store as they are now, and whether they get written
+        return f"{inputs.digest} {as_of.isoformat()} {rows_digest(ledgers)} {'recorded' if record_urls else 'preview'}"
+
+    ledgers = ledger_rows(previous.ledgers if previous else {})
+    if intact and previous.inputs == fingerprint(ledgers):
         return BuildResult(judged(previous.warnings), len(previous.outputs), 0)
     templates = inputs.digests_under((theme_dir / "templates").as_posix())
-    produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, previous if intact else None, templates, recorded=record_urls), jobs, executor, progress)
+    produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, previous if intact else None, templates, ledgers, recorded=record_urls), jobs, executor, progress)
     produced = dataclasses.replace(produced, problems=list(judged(produced.problems)))
     if has_errors(produced.problems):
         return BuildResult(tuple(produced.problems))
@@ -145,7 +149,7 @@ def _build(
         try:
             written, changed, spare = publish(output, produced.files, blobs, previous, intact)
         except Tampered:  # a cached file changed after it was checked: render everything, trust nothing
-            produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, None, templates, trusted=False, recorded=record_urls), jobs, executor, progress)
+            produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, None, templates, ledgers, trusted=False, recorded=record_urls), jobs, executor, progress)
             produced = dataclasses.replace(produced, problems=list(judged(produced.problems)))
             if has_errors(produced.problems):
                 return BuildResult(tuple(produced.problems))
@@ -161,7 +165,8 @@ def _build(
         for slug, lines in produced.versions.items():
             problems += versions.write(content, slug, lines)
     warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
-    save_state(cache, output, BuildState(fingerprint(), written, warnings, inputs.stats, folder_mtimes(output, written), spare))
+    ledgers = ledger_rows(ledgers)
+    save_state(cache, output, BuildState(fingerprint(ledgers), written, warnings, inputs.stats, folder_mtimes(output, written), spare, ledgers))
     return BuildResult(tuple(problems), len(produced.files), changed)
 
 
@@ -172,6 +177,7 @@ class Reuse:
     inputs: Snapshot
     previous: BuildState | None  # only when the output folder is exactly as that build left it
     templates: dict[str, str]  # page template name → sha256, as the snapshot found them
+    ledgers: dict[str, list]  # the ledger's and version store's files → [size, mtime_ns, sha256] (`state.rows`)
     trusted: bool = True  # False: no village record is read (a cached file changed during the build)
     recorded: bool = True  # False: a preview, which never writes the version store
 
@@ -218,11 +224,12 @@ def produce(
     blobs = Blobs(cache)
     # page templates: each page records those it used
     base, keys = reuse.inputs.village_keys(content, slugs, skip=(theme_dir / "templates").as_posix())
-    stores = {slug: versions.raw(content, slug) for slug in slugs}
     mode = "recorded" if reuse.recorded else "preview"
+    empty = hashlib.sha256(b"").hexdigest()  # no store yet (or unreadable: `versions.read` reports it)
+    stores = {slug: reuse.ledgers.get(versions.store_path(content, slug).as_posix(), (0, 0, empty))[2] for slug in slugs}
 
-    def key(slug: str, store: bytes) -> str:  # a village's key includes its version store and the date (its checks and clock)
-        return hashlib.sha256(f"{keys[slug]}\0{mode}\0{as_of.isoformat()}\0{hashlib.sha256(store).hexdigest()}".encode()).hexdigest()
+    def key(slug: str, store: str) -> str:  # a village's key includes its version store's sha256 and the date (its checks and clock)
+        return hashlib.sha256(f"{keys[slug]}\0{mode}\0{as_of.isoformat()}\0{store}".encode()).hexdigest()
 
     outputs: dict[str, VillageOutput] = {}
     previous: dict[str, VillageOutput] = {}
@@ -252,7 +259,8 @@ def produce(
     for slug, output in zip(todo, fresh):
         outputs[slug] = output
         if not has_errors(output.problems):  # keyed by the store as this build leaves it
-            after = versions.appended(stores[slug], output.versions) if reuse.recorded else stores[slug]
+            grown = reuse.recorded and output.versions
+            after = hashlib.sha256(versions.appended(versions.raw(content, slug), output.versions)).hexdigest() if grown else stores[slug]
             save_record(record_file(cache, content, slug, posters), key(slug, after), output)
     outputs = [outputs[slug] for slug in slugs]
     problems = sorted({*problems, *(p for output in outputs for p in output.problems)})  # each once

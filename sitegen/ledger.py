@@ -11,7 +11,6 @@ printed code, is caught as well.
 from __future__ import annotations
 
 import errno
-import hashlib
 from pathlib import Path
 from typing import Iterable
 
@@ -109,11 +108,3 @@ def write(content: Path, published: set[str]) -> list[Problem]:
 
 def _reason(exc: OSError) -> str:
     return {errno.ENOSPC: "磁盘已满", errno.EROFS: "磁盘是只读的", errno.EACCES: "没有写入权限"}.get(exc.errno, f"系统错误 {errno.errorcode.get(exc.errno, exc.errno)}")
-
-
-def digest(content: Path) -> str:
-    """The ledger's sha256 ("-" when there is none): a build after it changed is not a no-op."""
-    try:
-        return hashlib.sha256((content / LEDGER).read_bytes()).hexdigest()
-    except OSError:
-        return "-"

@@ -21,7 +21,7 @@ from pathlib import Path
 from . import atomic, records
 from .problems import Problem, Severity
 
-STATE_VERSION = 4
+STATE_VERSION = 5
 _ROWS = dict[str, tuple[int, int, str]]  # path → (size, mtime_ns, sha256)
 _WARNINGS = tuple[tuple[str, int, int, Severity, str, str], ...]  # a Problem's fields in order
 _TOOLS = ("sitegen", "jinja2", "markdown", "pyyaml", "zxing-cpp", "weasyprint", "fonttools")
@@ -73,16 +73,35 @@ def snapshot(
         for key in sorted(_files(root)):  # plain strings: pathlib costs more than the stat here
             if key in skip:
                 continue
-            info = os.stat(key)
-            known = previous.get(key)
-            if known and known[0] == info.st_size and known[1] == info.st_mtime_ns:
-                digest = known[2]
-            else:
-                with open(key, "rb") as handle:
-                    digest = hashlib.sha256(handle.read()).hexdigest()
-            stats[key] = [info.st_size, info.st_mtime_ns, digest]
-            hasher.update(_utf8(f"{key}\0{digest}\n"))
+            stats[key] = row(key, previous.get(key))
+            hasher.update(_utf8(f"{key}\0{stats[key][2]}\n"))
     return Snapshot(hasher.hexdigest(), stats, header)
+
+
+def row(path: str, known: list | tuple | None) -> list:
+    """[size, mtime_ns, sha256] of a file, read and hashed again only when its size or mtime is
+    not as `known` (as git's index does)."""
+    info = os.stat(path)
+    if known and known[0] == info.st_size and known[1] == info.st_mtime_ns:
+        return [info.st_size, info.st_mtime_ns, known[2]]
+    with open(path, "rb") as handle:
+        return [info.st_size, info.st_mtime_ns, hashlib.sha256(handle.read()).hexdigest()]
+
+
+def rows(paths, known: dict) -> dict[str, list]:
+    """`row` of each of `paths` that can be read (one gone or unreadable is left out, which
+    changes `rows_digest`)."""
+    found: dict[str, list] = {}
+    for path in sorted(paths):
+        try:
+            found[path] = row(path, known.get(path))
+        except OSError:
+            continue
+    return found
+
+
+def rows_digest(found: dict[str, list]) -> str:
+    return hashlib.sha256(_utf8("".join(f"{path}\0{found[path][2]}\n" for path in sorted(found)))).hexdigest()
 
 
 def _utf8(text: str) -> bytes:
@@ -138,6 +157,7 @@ class BuildState:
     stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     folders: dict[str, int] = field(default_factory=dict)  # folder → mtime_ns, after writing
     spare: Spare | None = None  # the site before this one, beside the output
+    ledgers: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # the URL ledger and version store as it left them
 
     def output_intact(self, output: Path) -> bool:
         """The output folder holds exactly what this state wrote: each file by size and mtime, and
@@ -176,16 +196,16 @@ def state_file(cache: Path, output: Path) -> Path:
 def load_state(cache: Path, output: Path) -> BuildState | None:
     """JSON checked field by field: the cache may come from shared CI storage, so it is data, never code."""
     try:
-        version, head, outputs, stats, warnings = records.read(state_file(cache, output), tuple[int, BuildState, _ROWS, _ROWS, _WARNINGS])
+        version, head, outputs, stats, ledgers, warnings = records.read(state_file(cache, output), tuple[int, BuildState, _ROWS, _ROWS, _ROWS, _WARNINGS])
     except (OSError, records.RecordError):
         return None  # a missing or damaged state costs a full build, never a wrong one
-    state = dataclasses.replace(head, outputs=outputs, stats=stats, warnings=tuple(Problem(*row) for row in warnings))
+    state = dataclasses.replace(head, outputs=outputs, stats=stats, ledgers=ledgers, warnings=tuple(Problem(*fields) for fields in warnings))
     return state if version == STATE_VERSION and _sane(state) else None
 
 
 def _sane(state: BuildState) -> bool:
     """Sizes and times that a file can have: a crafted state must not make a page look unchanged."""
-    entries = [*state.outputs.values(), *state.stats.values()]
+    entries = [*state.outputs.values(), *state.stats.values(), *state.ledgers.values()]
     if not all(size >= 0 and mtime >= 0 and len(digest) == 64 for size, mtime, digest in entries):
         return False
     spare = state.spare  # its paths are unlinked and removed: each must stay inside the spare
@@ -202,10 +222,10 @@ def save_state(cache: Path, output: Path, state: BuildState) -> None:
     The files and warnings (a county has 70,000 and 15,000) go as plain rows, which the JSON
     encoder writes in C and the reader checks a column at a time."""
     path = state_file(cache, output)
-    head = records.plain(dataclasses.replace(state, outputs={}, stats={}, warnings=()))
+    head = records.plain(dataclasses.replace(state, outputs={}, stats={}, ledgers={}, warnings=()))
     warnings = [[p.path, p.line, p.col, p.severity.value, p.code, p.message] for p in state.warnings]
     try:
-        data = json.dumps([STATE_VERSION, head, state.outputs, state.stats, warnings], ensure_ascii=False, separators=(",", ":"))
+        data = json.dumps([STATE_VERSION, head, state.outputs, state.stats, state.ledgers, warnings], ensure_ascii=False, separators=(",", ":"))
         atomic.write_bytes(path, data.encode("utf-8"))
     except (OSError, ValueError):  # ValueError: a path that is not UTF-8 (the loader refuses its village)
         pass  # a read-only or full cache costs speed next time, never the build

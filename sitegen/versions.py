@@ -195,22 +195,6 @@ def write(content: Path, slug: str, lines: tuple[str, ...]) -> list[Problem]:
     return []
 
 
-def digest(content: Path) -> str:
-    """sha256 of every store file: a build after one changed is not a no-op."""
-    hasher = hashlib.sha256()
-    folder = content / STORE
-    try:
-        names = sorted(p.name for p in folder.iterdir())
-    except OSError:
-        return "-"
-    for name in names:
-        try:
-            hasher.update(f"{name}\0".encode() + (folder / name).read_bytes() + b"\0")
-        except OSError:
-            hasher.update(f"{name}\0-\0".encode())
-    return hasher.hexdigest()
-
-
 def store_files(content: Path) -> frozenset[str]:
     """The store's files as the snapshot names them (left out of it: the build writes them)."""
     try:
