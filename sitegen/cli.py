@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="各村按时公开情况：逾期和延迟公开的内容，按村列出")
     status.add_argument("content", nargs="?", default="content", help="内容文件夹（默认 content）")
     status.add_argument("--sample", type=_count, metavar="N", help="照片抽查：每月抽取 N 个村（结果由站点名称和月份决定，可复核）")
+    status.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认每个处理器核心一个）")
     _as_of(status, fail=False)
 
     privacy = commands.add_parser("privacy", help="检查文件中是否有身份证号、手机号、银行卡号（供 pre-commit 使用）")
@@ -222,14 +223,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     """The inspection page's records in the terminal; content errors are the check's to explain."""
-    from .loader import load_site
-    from .status_report import report
+    from .status_report import load_statuses, report
 
-    site, problems = load_site(args.content, args.as_of)
+    site, rows, problems = load_statuses(args.content, args.as_of, args.jobs)
     if site is None:
         _report(problems, "text")
         return 1
-    sys.stdout.write(report(site, args.sample))
+    sys.stdout.write(report(site, rows, args.sample))
     if has_errors(problems):
         print(f"注意：内容中有错误，有错误的文件未计入；请运行 sitegen check {args.content} 查看。", file=sys.stderr)
         return 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
-from typing import Callable
+from typing import Callable, TypeVar
 
 from .problems import Problem, error
 from .village_build import VillageOutput, VillageTask
@@ -15,11 +15,12 @@ VILLAGES_PER_WORKER = 8  # with posters, a worker process is replaced after this
 
 
 Done = Callable[[VillageOutput], None]  # told of each village as it finishes (progress)
+Task, Result = TypeVar("Task"), TypeVar("Result")
 
 
 def run_local(
-    function: Callable[[VillageTask], VillageOutput], tasks: list[VillageTask], jobs: int | None, recycle: bool, on_done: Done | None = None
-) -> list[VillageOutput]:
+    function: Callable[[Task], Result], tasks: list[Task], jobs: int | None, recycle: bool, on_done: Callable[[Result], None] | None = None
+) -> list[Result]:
     """Run tasks, in forked worker processes when there are several; results in the tasks' order.
 
     With posters, a worker is replaced after a few villages: WeasyPrint gives memory back only
@@ -27,7 +28,7 @@ def run_local(
     """
     done = on_done or (lambda output: None)
     jobs = min(jobs or os.cpu_count() or 1, len(tasks))
-    results: list[VillageOutput] = []
+    results: list[Result] = []
     if jobs <= 1:
         for task in tasks:
             results.append(function(task))
@@ -42,7 +43,7 @@ def run_local(
     return results
 
 
-def _numbered(function: Callable[[VillageTask], VillageOutput], item: tuple[int, VillageTask]) -> tuple[int, VillageOutput]:
+def _numbered(function: Callable[[Task], Result], item: tuple[int, Task]) -> tuple[int, Result]:
     index, task = item
     return index, function(task)
 

@@ -7,11 +7,17 @@ village's folder name: anyone can redraw it and get the same names, and nobody c
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
+from pathlib import Path
 
 from . import periods
+from .executors import run_local
+from .loader import load_root, load_village
 from .model import Site
+from .problems import Problem
 from .render.inspection import window
 from .status import LATE, OVERDUE, VillageStatus, day_label, overdue_text, period_label, village_status
 
@@ -22,8 +28,30 @@ def sample(title: str, month: str, slugs: list[str], count: int) -> list[str]:
     return sorted(ranked[:count], key=slugs.index)
 
 
-def report(site: Site, count: int | None = None) -> str:
-    statuses = [village_status(site, village) for village in site.villages]
+def load_statuses(content: str | Path, as_of: dt.date | None, jobs: int | None = None) -> tuple[Site | None, list[VillageStatus], list[Problem]]:
+    """Each village's row as `load_site` and `village_status` give it, but one village at a time
+    in worker processes: a county's model is gigabytes, a row is small (the site has no villages)."""
+    root, slugs, problems = load_root(content, as_of)
+    if root is None:
+        return None, [], problems
+    found = run_local(functools.partial(_village_row, str(content), root), slugs, jobs, recycle=False)
+    rows = []
+    for row, village_problems in found:
+        problems += village_problems
+        rows += [row] if row is not None else []
+    return root, rows, problems
+
+
+def _village_row(content: str, root: Site, slug: str) -> tuple[VillageStatus | None, list[Problem]]:
+    village, problems = load_village(content, slug)
+    if village is None:
+        return None, problems
+    return village_status(dataclasses.replace(root, villages=(village,)), village), problems
+
+
+def report(site: Site, statuses: list[VillageStatus], count: int | None = None) -> str:
+    """The page's records as text: a line per village, its overdue and late items, the totals
+    and, with `count`, the month-by-month photo spot check."""
     lines = [f"{site.config.title} 按时公开情况（截至 {site.as_of.isoformat()}）"]
     for s in statuses:
         lines.append(_village_line(s))

@@ -21,7 +21,7 @@ from sitegen.build import build
 from sitegen.cli import main
 from sitegen.loader import load_site
 from sitegen.rules import check_content
-from sitegen.status_report import sample
+from sitegen.status_report import load_statuses, report, sample
 
 D = dt.date.fromisoformat
 KEEP = ("dibao", "cadre-pay", "village-rules")  # one quarterly, one yearly, one standing item
@@ -267,6 +267,27 @@ def test_sitegen_status_prints_the_page_counts_and_a_reproducible_sample(built_s
     drawn = sample("测试镇", "2026-11", slugs, 3)
     assert drawn == sample("测试镇", "2026-11", slugs, 3) and len(drawn) == 3
     assert drawn != sample("测试镇", "2026-12", slugs, 3) or drawn != sample("别的镇", "2026-11", slugs, 3)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_sitegen_status_loads_one_village_at_a_time_and_agrees_with_the_whole_site(tmp_path, jobs):
+    """The report reads villages one by one (in workers with jobs > 1): the rows, their order
+    and the problems are those of the whole site loaded at once, a broken file and a village
+    whose village.yaml is unusable included."""
+    import shutil
+
+    root = tmp_path / "content"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "content", root)
+    (root / "beihe/village.yaml").write_text("name: [北河\n", "utf-8")  # unusable: the village is left out
+    statement = sorted((root / "dongtan/finance").glob("*.yaml"))[-1]
+    statement.write_text(statement.read_text("utf-8").replace("period:", "period: [", 1), "utf-8")
+    as_of = D("2026-12-20")
+    site, problems = load_site(root, as_of)
+    rows_site, rows, found = load_statuses(root, as_of, jobs)
+    assert [r.slug for r in rows] == [v.slug for v in site.villages] and "beihe" not in [r.slug for r in rows]
+    assert rows == [status.village_status(site, village) for village in site.villages]
+    assert found == problems and any(p.path.endswith(statement.name) for p in found)
+    assert report(rows_site, rows, 2).splitlines()[1:] and "北河" not in report(rows_site, rows, 2)
 
 
 def test_the_same_as_of_is_byte_identical_and_another_changes_only_status_parts(tmp_path):
