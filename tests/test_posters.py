@@ -6,6 +6,7 @@ except the few that render on purpose (reproducibility, cache, A3, setup failure
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -343,6 +344,28 @@ def test_unchanged_posters_come_from_the_cache(tmp_path):
     site, _ = check_content(content)
     third = pdf.render_posters(poster_plan.plan_posters(site, theme), theme, cache)
     assert third.rendered == 2, "only the changed poster and its month's pack"
+
+
+def test_a_layout_is_let_go_once_no_file_still_to_write_prints_it(tmp_path):
+    """Layouts are kept only for the files still to come (a village's layouts kept to its end were
+    most of a worker's memory), yet each document is laid out once: a poster that is in a month's
+    pack and also in a later batch keeps its layout until then. Same PDFs as rendered with every
+    layout kept."""
+    site, _ = check_content(write_tree(tmp_path / "content", files()))
+    theme = Theme(default_theme(), site.config.locale)
+    held: list[tuple[set[bytes], frozenset[bytes], int]] = []
+
+    def watching(tasks, sheet):
+        for task, outputs in zip(tasks, pdf.run_here(tasks, sheet)):
+            held.append((set(pdf._WORKER["laid_out"]), task.later, len(task.files)))
+            yield outputs
+
+    watched = pdf.render_posters(poster_plan.plan_posters(site, theme), theme, tmp_path / "cache", run=watching)
+    assert len(held) >= 3 and sum(count for _, _, count in held) == watched.rendered == len(watched.files)
+    assert all(kept <= later for kept, later, _ in held), "a layout no later task prints is still held"
+    assert any(later for _, later, _ in held[:-1]) and not held[-1][1]
+    kept_all = pdf.render_posters(poster_plan.plan_posters(site, theme), theme, tmp_path / "other-cache", run=lambda tasks, sheet: pdf.run_here([dataclasses.replace(t, later=frozenset(pdf.same_document(d) for d in t.docs)) for t in tasks], sheet))
+    assert kept_all.files == watched.files
 
 
 def test_rendering_in_this_process_leaves_the_cache_keys_of_later_villages_alone(tmp_path, monkeypatch):

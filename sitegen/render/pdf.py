@@ -6,6 +6,7 @@ processes of its own.
 
 from __future__ import annotations
 
+import collections
 import ctypes
 import ctypes.util
 import datetime as dt
@@ -13,7 +14,7 @@ import hashlib
 import logging
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
@@ -93,6 +94,12 @@ class Task:
 
     docs: tuple[Doc, ...]
     files: tuple[tuple[PdfFile, str, bytes], ...]  # (file, cache key, PDF identifier)
+    later: frozenset[bytes] = frozenset()  # `same_document` of each document a later task prints too
+
+
+def same_document(doc: Doc) -> bytes:
+    """Documents with this digest lay out alike: one layout serves each file that prints it."""
+    return hashlib.sha256(f"{doc.base_url}\0{doc.html}".encode()).digest()
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,7 @@ def render_posters(
                 known[inputs] = key
         if missing:
             tasks.append(Task(tuple(Doc(doc.html, doc.base_url) for doc in batch.docs), tuple(missing)))
+    tasks = _with_later(tasks)
     warnings: list[str] = []
     count = 0
     for outputs, logged in (run or run_here)(tasks, stylesheet(theme)):
@@ -146,6 +154,17 @@ def render_posters(
             files[path] = data
             count += 1
     return Rendered(files, tuple(dict.fromkeys(warnings)), count, known)
+
+
+def _with_later(tasks: list[Task]) -> list[Task]:
+    """Each task with the documents that later tasks print too: a layout is kept for those only
+    (a village's layouts held to its end were most of a poster worker's memory)."""
+    seen: set[bytes] = set()
+    out = []
+    for task in reversed(tasks):
+        out.append(replace(task, later=frozenset(seen)))
+        seen |= {same_document(task.docs[index]) for pdf, _, _ in task.files for index in pdf.parts}
+    return out[::-1]
 
 
 def run_here(tasks: list[Task], sheet: Path) -> Iterator[Outputs]:
@@ -197,9 +216,11 @@ def render_task(task: Task) -> Outputs:
     try:
         laid_out = _WORKER["laid_out"]
 
+        digests = [same_document(doc) for doc in task.docs]
+        uses = collections.Counter(digests[index] for pdf, _, _ in task.files for index in pdf.parts)
+
         def document(index: int):
-            doc = task.docs[index]
-            same = hashlib.sha256(f"{doc.base_url}\0{doc.html}".encode()).digest()
+            doc, same = task.docs[index], digests[index]
             if same not in laid_out:  # a matter whose progress goes into several months' packs: laid out once
                 laid_out[same] = fit.one_page(
                     lambda extra: HTML(string=doc.html, base_url=doc.base_url).render(
@@ -227,6 +248,11 @@ def render_task(task: Task) -> Outputs:
                 )
             with _source_date_epoch(combined.metadata.modified):
                 outputs.append((pdf.path, key, combined.write_pdf(pdf_identifier=identifier)))
+            del parts, combined
+            for index in pdf.parts:  # a layout no file still to write prints is let go
+                uses[digests[index]] -= 1
+                if not uses[digests[index]] and digests[index] not in task.later:
+                    laid_out.pop(digests[index], None)
         return outputs, collect.messages
     finally:
         logger.removeHandler(collect)
