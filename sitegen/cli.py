@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("content", nargs="?", default="content", help="内容文件夹（默认 content）")
     status.add_argument("--sample", type=_count, metavar="N", help="照片抽查：每月抽取 N 个村（结果由站点名称和月份决定，可复核）")
     status.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认每个处理器核心一个）")
+    status.add_argument("-q", "--quiet", action="store_true", help="不显示读取进度")
     _as_of(status, fail=False)
 
     privacy = commands.add_parser("privacy", help="检查文件中是否有身份证号、手机号、银行卡号（供 pre-commit 使用）")
@@ -223,9 +224,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     """The inspection page's records in the terminal; content errors are the check's to explain."""
+    from .progress import Progress
     from .status_report import load_statuses, report
 
-    site, rows, problems = load_statuses(args.content, args.as_of, args.jobs)
+    progress = None if args.quiet else Progress(doing="读取中", files=False)
+    site, rows, problems = load_statuses(args.content, args.as_of, args.jobs, progress)
     if site is None:
         _report(problems, "text")
         return 1

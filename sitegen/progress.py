@@ -38,6 +38,8 @@ class Progress:
     stream: TextIO = field(default_factory=lambda: sys.stderr)
     clock: Callable[[], float] = time.monotonic
     interval: float = INTERVAL
+    doing: str = "生成中"  # what the line says is under way (`sitegen status`: 读取中, no files counted)
+    files: bool = True  # count the pages and PDFs of each village's output
     total: int = 0  # villages to build (those unchanged are not counted)
     done: int = 0
     pages: int = 0
@@ -58,7 +60,7 @@ class Progress:
     def village_done(self, output) -> None:
         """One village's task finished (a `VillageOutput`: its `files` are counted)."""
         self.done += 1
-        for path in output.files:
+        for path in output.files if self.files else ():
             if path.endswith(".html"):
                 self.pages += 1
             elif path.endswith(".pdf"):
@@ -81,7 +83,8 @@ class Progress:
 
     def line(self, now: float) -> str:
         elapsed = now - self._started
-        text = f"生成中：村 {self.done}/{self.total}，页面 {self.pages:,}，PDF {self.pdfs:,}，已用 {duration(elapsed)}"
+        counted = f"，页面 {self.pages:,}，PDF {self.pdfs:,}" if self.files else ""
+        text = f"{self.doing}：村 {self.done}/{self.total}{counted}，已用 {duration(elapsed)}"
         if 0 < self.done < self.total:
             text += f"，约剩 {duration(elapsed / self.done * (self.total - self.done))}"
         return text

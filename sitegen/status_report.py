@@ -18,6 +18,7 @@ from .executors import run_local
 from .loader import load_root, load_village
 from .model import Site
 from .problems import Problem
+from .progress import Progress
 from .render.inspection import window
 from .status import LATE, OVERDUE, VillageStatus, day_label, overdue_text, period_label, village_status
 
@@ -28,13 +29,22 @@ def sample(title: str, month: str, slugs: list[str], count: int) -> list[str]:
     return sorted(ranked[:count], key=slugs.index)
 
 
-def load_statuses(content: str | Path, as_of: dt.date | None, jobs: int | None = None) -> tuple[Site | None, list[VillageStatus], list[Problem]]:
+def load_statuses(
+    content: str | Path, as_of: dt.date | None, jobs: int | None = None, progress: Progress | None = None
+) -> tuple[Site | None, list[VillageStatus], list[Problem]]:
     """Each village's row as `load_site` and `village_status` give it, but one village at a time
-    in worker processes: a county's model is gigabytes, a row is small (the site has no villages)."""
+    in worker processes: a county's model is gigabytes, a row is small (the site has no villages).
+    `progress` is told of each village read."""
     root, slugs, problems = load_root(content, as_of)
     if root is None:
         return None, [], problems
-    found = run_local(functools.partial(_village_row, str(content), root), slugs, jobs, recycle=False)
+    if progress is not None:
+        progress.start(len(slugs))
+    try:
+        found = run_local(functools.partial(_village_row, str(content), root), slugs, jobs, recycle=False, on_done=progress and progress.village_done)
+    finally:
+        if progress is not None:
+            progress.finish()
     rows = []
     for row, village_problems in found:
         problems += village_problems

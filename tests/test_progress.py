@@ -109,3 +109,17 @@ def test_quiet_shows_no_progress(tmp_path, monkeypatch):
     code, _, err = _run(monkeypatch, str(content), "-o", str(tmp_path / "out"), "--quiet")
     assert code == 0 and "生成中" not in err and "\x1b" not in err
     assert err.startswith("已生成 ")
+
+
+def test_sitegen_status_shows_villages_read_on_stderr_and_its_report_alone_on_stdout(tmp_path, monkeypatch, capsys):
+    content = write_tree(tmp_path / "content", files())
+    err = Terminal()
+    monkeypatch.setattr("sys.stderr", err)
+    assert cli.main(["status", str(content), "--as-of", "2026-12-20", "-j", "1"]) == 0
+    assert err.getvalue().startswith("\r\x1b[K读取中：村 1/1，已用 ") and "页面" not in err.getvalue() and err.getvalue().endswith("\r\x1b[K")
+    report = capsys.readouterr().out
+    assert "按时公开情况" in report.splitlines()[0] and "读取中" not in report and "\x1b" not in report
+    quiet = Terminal()
+    monkeypatch.setattr("sys.stderr", quiet)
+    assert cli.main(["status", str(content), "--as-of", "2026-12-20", "--quiet"]) == 0
+    assert quiet.getvalue() == "" and capsys.readouterr().out == report
