@@ -66,6 +66,20 @@ def check(site: Site) -> list[Problem]:
     return problems
 
 
+def steady_until(site: Site) -> dt.date:
+    """The last as-of date, from `site.as_of` on, for which `check` finds the same problems: the
+    day before a question or answer date is reached, a reply's last day, or the as-of date itself
+    while a reply is overdue (the warning counts the days). `date.max` if nothing depends on it."""
+    as_of, day, ends = site.as_of, dt.timedelta(days=1), [dt.date.max]
+    for village in site.villages:
+        for item in village.items:
+            for q in item.questions:
+                ends += [when - day for when in (q.asked, q.answered) if when is not None and when > as_of]
+                if q.answered is None:
+                    ends.append(max(as_of, q.asked + dt.timedelta(days=site.profile.reply_days)))
+    return min(ends)
+
+
 def _dates(item: Disclosure, index: int, q: Question, as_of: dt.date) -> list[Problem]:
     """`error[question-date]`: asked before the item was posted (no one can ask about what is not
     on the board yet), answered before asked, or either date after the build's as-of date."""
