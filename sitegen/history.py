@@ -123,10 +123,11 @@ def correction_dates(site: Site, item: Disclosure) -> list[Problem]:
 
 
 def steady_until(site: Site, village: Village) -> dt.date:
-    """The last as-of date, from `site.as_of` on, for which `correction_dates` finds the same problems: the
-    day before a correction dated later is reached. `date.max` if none is."""
-    later = [c.date - dt.timedelta(days=1) for item in village.items for c in item.corrections if c.date > site.as_of]
-    return min(later, default=dt.date.max)
+    """The last as-of date, from `site.as_of` on, for which `correction_dates` finds the same
+    problems: the as-of date itself if a correction is dated later (the error names the as-of
+    date), else `date.max`."""
+    later = any(c.date > site.as_of for item in village.items for c in item.corrections)
+    return site.as_of if later else dt.date.max
 
 
 def _compare(old: Disclosure, new: Disclosure) -> list[Problem]:

@@ -67,15 +67,16 @@ def check(site: Site) -> list[Problem]:
 
 
 def steady_until(site: Site) -> dt.date:
-    """The last as-of date, from `site.as_of` on, for which `check` finds the same problems: the
-    day before a question or answer date is reached, a reply's last day, or the as-of date itself
-    while a reply is overdue (the warning counts the days). `date.max` if nothing depends on it."""
-    as_of, day, ends = site.as_of, dt.timedelta(days=1), [dt.date.max]
+    """The last as-of date, from `site.as_of` on, for which `check` finds the same problems: a
+    reply's last day, or the as-of date itself while a reply is overdue (the warning counts the
+    days) or a date is after it (the error names the as-of date). `date.max` if none is."""
+    as_of, ends = site.as_of, [dt.date.max]
     for village in site.villages:
         for item in village.items:
             for q in item.questions:
-                ends += [when - day for when in (q.asked, q.answered) if when is not None and when > as_of]
-                if q.answered is None:
+                if q.asked > as_of or (q.answered is not None and q.answered > as_of):
+                    ends.append(as_of)
+                elif q.answered is None:
                     ends.append(max(as_of, q.asked + dt.timedelta(days=site.profile.reply_days)))
     return min(ends)
 
