@@ -103,3 +103,15 @@ def test_what_each_reader_of_the_date_promises_holds_on_every_day_it_covers(tmp_
             assert until >= day
             changed = [later for later in span if day < later <= until and shown[later] != shown[day]]
             assert not changed, (village.slug, day, until, changed[:1])
+
+
+def test_every_reader_of_the_build_date_is_one_the_record_range_knows():
+    """A new module or template reading the build's date must bound what it shows in a village
+    record's range (`village_build.steady`, docs/developers.md *Dates*), or be site-wide."""
+    package = ROOT / "sitegen"
+    readers = {p.relative_to(package).as_posix() for p in package.rglob("*.py") if ".as_of" in p.read_text("utf-8")}
+    bounded = {"status.py", "questions.py", "history.py", "rules/timeliness.py", "render/html.py", "village_build.py"}
+    site_wide = {"render/inspection.py", "status_report.py", "cli.py"}
+    assert readers == bounded | site_wide
+    templates = {p.name for p in THEME.rglob("*.html") if "as_of" in p.read_text("utf-8")}
+    assert templates <= {"status.html"}
