@@ -32,7 +32,7 @@ from .render.html import default_theme, plan_addresses, plan_index, render_page
 from .rules import addresses, check_content, timeliness
 from .state import BuildState, Snapshot, folder_mtimes, load_state, rows, rows_digest, save_state, snapshot
 from .village_build import (
-    VillageOutput, VillageTask, build_village, load_record, record_file, save_record, shared_theme, template_problem, theme_signature, with_memos,
+    VillageOutput, VillageTask, build_village, holding, load_record, record_file, save_record, shared_theme, template_problem, theme_signature, with_memos,
 )
 
 PACKAGE = Path(__file__).resolve().parent
@@ -228,16 +228,17 @@ def produce(
     empty = hashlib.sha256(b"").hexdigest()  # no store yet (or unreadable: `versions.read` reports it)
     stores = {slug: reuse.ledgers.get(versions.store_path(content, slug).as_posix(), (0, 0, empty))[2] for slug in slugs}
 
-    def key(slug: str, store: str) -> str:  # a village's key includes its version store's sha256 and the date (its checks and clock)
-        return hashlib.sha256(f"{keys[slug]}\0{mode}\0{as_of.isoformat()}\0{store}".encode()).hexdigest()
+    def key(slug: str, store: str) -> str:  # a village's key includes its version store's sha256, not the date: its record says which dates it holds for
+        return hashlib.sha256(f"{keys[slug]}\0{mode}\0{store}".encode()).hexdigest()
 
     outputs: dict[str, VillageOutput] = {}
     previous: dict[str, VillageOutput] = {}
     for slug in slugs if reuse.trusted else ():
         path = record_file(cache, content, slug, posters)
         record = load_record(path)
-        if record and record[0] == key(slug, stores[slug]) and reuse.unchanged(record[1], blobs):
-            outputs[slug] = record[1]  # recorded without its new versions: they are in the store now
+        kept = holding(record[1], as_of) if record and record[0] == key(slug, stores[slug]) else None
+        if kept and reuse.unchanged(kept, blobs):
+            outputs[slug] = kept  # recorded without its new versions: they are in the store now
         elif record:
             previous[slug] = with_memos(path, *record)
     # absolute paths, so workers elsewhere find the folders; problems still name them as given

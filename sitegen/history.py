@@ -72,7 +72,7 @@ def check(site: Site, village: Village, entries: list[Entry]) -> tuple[list[Entr
     pending: list[Entry] = []
     problems: list[Problem] = []
     for item in (d for d in village.items if d.published):
-        dated = _dates(site, item)
+        dated = correction_dates(site, item)
         problems += dated
         path, vid = relative(item, village), item.version
         last = stored.get(path, [None])[-1]
@@ -108,7 +108,8 @@ def _line(item: Disclosure, keys: tuple) -> tuple[int, int]:
     return (kind_of(item).markdown(item)[1], 1) if keys and keys[0] == "body" else item.source.at(keys)
 
 
-def _dates(site: Site, item: Disclosure) -> list[Problem]:
+def correction_dates(site: Site, item: Disclosure) -> list[Problem]:
+    """`correction-date`: a correction dated before the posting, or after the build's date."""
     problems = []
     for index, correction in enumerate(item.corrections):
         if correction.date < item.posted:
@@ -119,6 +120,14 @@ def _dates(site: Site, item: Disclosure) -> list[Problem]:
             continue
         problems.append(_at(item, ("corrections", index, "date"), "correction-date", f"第{index + 1}条更正的日期 {correction.date.isoformat()} {why}"))
     return problems
+
+
+def steady_until(site: Site, village: Village) -> dt.date:
+    """The last as-of date, from `site.as_of` on, for which `correction_dates` finds the same
+    problems: the as-of date itself if a correction is dated later (the error names the as-of
+    date), else `date.max`."""
+    later = any(c.date > site.as_of for item in village.items for c in item.corrections)
+    return site.as_of if later else dt.date.max
 
 
 def _compare(old: Disclosure, new: Disclosure) -> list[Problem]:

@@ -66,6 +66,21 @@ def check(site: Site) -> list[Problem]:
     return problems
 
 
+def steady_until(site: Site) -> dt.date:
+    """The last as-of date, from `site.as_of` on, for which `check` finds the same problems: a
+    reply's last day, or the as-of date itself while a reply is overdue (the warning counts the
+    days) or a date is after it (the error names the as-of date). `date.max` if none is."""
+    as_of, ends = site.as_of, [dt.date.max]
+    for village in site.villages:
+        for item in village.items:
+            for q in item.questions:
+                if q.asked > as_of or (q.answered is not None and q.answered > as_of):
+                    ends.append(as_of)
+                elif q.answered is None:
+                    ends.append(max(as_of, q.asked + dt.timedelta(days=site.profile.reply_days)))
+    return min(ends)
+
+
 def _dates(item: Disclosure, index: int, q: Question, as_of: dt.date) -> list[Problem]:
     """`error[question-date]`: asked before the item was posted (no one can ask about what is not
     on the board yet), answered before asked, or either date after the build's as-of date."""

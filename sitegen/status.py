@@ -120,6 +120,29 @@ def village_status(site: Site, village: Village) -> VillageStatus:
     )
 
 
+def steady_until(site: Site, village: Village, result: VillageStatus) -> dt.date:
+    """The last as-of date, from `site.as_of` on, for which `village_status` gives `result` but
+    its date, and the home page the same clock lines: the day before a month begins (new periods,
+    a new year in `day_label`, `since` by default), a due date passes (a cell turns overdue), an
+    item goes up or a standing one comes down (`posted`, `posted_until`) or a question is asked. Conservative:
+    every due date still ahead counts, posted or not (the build cache relies on this, §13)."""
+    as_of = site.as_of
+    year, month = periods.add_months(as_of.year, as_of.month, 1)
+    ends = [dt.date(year, month, 1) - _DAY]
+    ends += [cell.due for cell in result.cells if cell.due >= as_of]
+    for item in _published(village):
+        if item.posted > as_of:
+            ends.append(item.posted - _DAY)
+        standing = any(period == STANDING for _, period in kind_of(item).covers(item, site.profile))
+        if standing and item.posted_until is not None and item.posted_until >= as_of:  # `_cell` reads it of these alone
+            ends.append(item.posted_until)
+        ends += [q.asked - _DAY for q in item.questions if q.asked > as_of]
+    return min(ends)
+
+
+_DAY = dt.timedelta(days=1)
+
+
 def _cell(code: str, period: str, due: dt.date, items: list[Disclosure], as_of: dt.date) -> Cell:
     """On time when first posted by the due date, late after it; a standing item counts only
     while a version of it is on the board (not past `posted_until`), dated by that version."""

@@ -16,16 +16,17 @@ from pathlib import Path
 
 import jinja2
 
-from . import atomic, attachments, history, records, status, urls, versions
+from . import atomic, attachments, history, questions, records, status, urls, versions
 from .blobs import Blob, Blobs
 from .loader import load_root, load_village
+from .model import Site, Village
 from .problems import Problem, error, has_errors
 from .render import data as open_data
 from .render.html import Listing, Theme, plan_village, render_page
 from .rules import check_site, timeliness
 from .status import VillageStatus
 
-RECORD_VERSION = 5  # of the village records in the cache: a record of another shape is not read
+RECORD_VERSION = 6  # of the village records in the cache: a record of another shape is not read
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,40 @@ class VillageOutput:
     versions: tuple[str, ...] = ()  # lines the build appends to the village's version store (§12)
     clock: VillageStatus | None = None  # its row on the inspection page, as of the build's date
     templates: tuple[tuple[str, str], ...] = ()  # every (page template, sha256) its pages were rendered with
+    dates: tuple[dt.date, dt.date] | None = None  # built as of the first, and all the same as of any day up to the second (`steady`)
+
+
+def holding(output: VillageOutput, day: dt.date) -> VillageOutput | None:
+    """The village's record as of `day`, if `day` is within the dates it holds for (`steady`):
+    only its row's date changes; else None (the village is built again)."""
+    if output.dates is None or output.clock is None or output.clock.as_of != output.dates[0]:
+        return None
+    if not output.dates[0] <= day <= output.dates[1]:
+        return None
+    return dataclasses.replace(output, clock=dataclasses.replace(output.clock, as_of=day))
+
+
+def steady(site: Site, village: Village, clock: VillageStatus) -> dt.date:
+    """The last as-of date, from the build's on, for which every date-dependent result of the
+    village is the same as on the build's date: the earliest end of each reader of `as_of`
+    (the clock and the home page, the questions' and corrections' dates). Checked once more on
+    that last day: if anything differs there, the record holds for the build's date alone."""
+    until = min(status.steady_until(site, village, clock), questions.steady_until(site), history.steady_until(site, village))
+    if until > site.as_of and dated(site, village, clock) != dated(dataclasses.replace(site, as_of=until), village):
+        return site.as_of
+    return until
+
+
+def dated(site: Site, village: Village, clock: VillageStatus | None = None) -> tuple:
+    """Everything of a village (`site` holds it alone) that reads the build's date, but the date
+    itself: its row on the status page, the home's clock lines and the year its dates are said
+    in, the overdue, question and correction problems."""
+    clock = clock or status.village_status(site, village)
+    corrections = [p for item in village.items if item.published for p in history.correction_dates(site, item)]
+    return (
+        dataclasses.replace(clock, as_of=None), status.home_lines(clock), site.as_of.year,
+        timeliness.overdue(site, village, clock), questions.check(site), corrections,
+    )
 
 
 def record_file(cache: Path, content: Path, slug: str, posters: bool) -> Path:
@@ -176,6 +211,7 @@ def build_village(task: VillageTask) -> VillageOutput:
         for path, more in history_links(record).items():
             links[path] = {**links.get(path, {}), **more}
         clock = status.village_status(site, village)
+        until = steady(site, village, clock)
         pages = plan_village(site, theme, village, links, published, record.superseded, clock)
         for page in pages:
             key = page.key(base)
@@ -195,7 +231,7 @@ def build_village(task: VillageTask) -> VillageOutput:
     listing = Listing.of(village, open_data.public_items(site, village)[: open_data.FEED_SIZE])
     lines = record.lines(versions.raw(Path(content), slug), slug)
     used = tuple(sorted({pair for memo in memos.values() for pair in memo.templates}))
-    return VillageOutput(tuple(problems), files, listing, entries, memos, poster_memo, lines, clock, used)
+    return VillageOutput(tuple(problems), files, listing, entries, memos, poster_memo, lines, clock, used, (site.as_of, until))
 
 
 def history_links(record: history.Record) -> dict[str, dict]:

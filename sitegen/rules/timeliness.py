@@ -24,8 +24,9 @@ def check(site: Site) -> list[Problem]:
     return problems
 
 
-def overdue(site: Site, village: Village) -> list[Problem]:
-    result = status.village_status(site, village)
+def overdue(site: Site, village: Village, result: status.VillageStatus | None = None) -> list[Problem]:
+    """One warning per overdue cell of the village's row (`result`, computed when not given)."""
+    result = result or status.village_status(site, village)
     names = {r.code: r for r in result.requirements}
     line, col = village.source.at(("since",)) if village.since else (1, 1)
     return [
