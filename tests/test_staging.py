@@ -122,7 +122,9 @@ def test_a_spare_record_pointing_outside_is_refused(tmp_path, sites):
     version, state, *rows = json.loads(path.read_bytes())
     assert state["spare"] is not None
     state["spare"]["removed"].append("../victim/keep.txt")
-    state["spare"]["folders"]["../victim/"] = 0
+    spare_folders = rows[4]  # after outputs, stats, ledgers and the output's folders: folders, then mtimes
+    spare_folders[0].append("../victim/")
+    spare_folders[1].append(0)
     path.write_text(json.dumps([version, state, *rows]), "utf-8")
     switch(content, "c")
     assert build(content, out, cache_dir=cache).ok
