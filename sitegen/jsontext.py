@@ -16,6 +16,7 @@ only ever stands between items, never inside a string (there it is written `\\n`
 from __future__ import annotations
 
 import json
+from itertools import chain
 from json.encoder import encode_basestring
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})  # exact types: subclasses go to json.dumps
@@ -35,8 +36,14 @@ def _flat(depth: int):
     return encode
 
 
-def _scalar_object(value: object) -> bool:
-    return type(value) is dict and bool(value) and all(type(k) is str for k in value) and all(type(v) in _SCALARS for v in value.values())
+def _scalar_objects(items: list | tuple) -> bool:
+    """Each item a non-empty dict of text keys and scalar values (tested a type set at a time, in C)."""
+    return (
+        set(map(type, items)) == {dict}
+        and all(items)
+        and set(map(type, chain.from_iterable(items))) == {str}
+        and set(map(type, chain.from_iterable(map(dict.values, items)))) <= _SCALARS
+    )
 
 
 def _dumps(value: object, depth: int) -> str:
@@ -56,7 +63,7 @@ def _dumps(value: object, depth: int) -> str:
             return "[]"
         if all(type(v) in _SCALARS for v in value):  # type: ignore[union-attr]
             return "[" + inner + _flat(depth + 1)(value)[1:-1] + outer + "]"
-        if all(map(_scalar_object, value)):  # type: ignore[arg-type]
+        if _scalar_objects(value):  # type: ignore[arg-type]
             deeper = inner + "  "
             text = _flat(depth + 2)(value)[2:-2].replace("}," + deeper + "{", inner + "}," + inner + "{" + deeper)
             return "[" + inner + "{" + deeper + text + inner + "}" + outer + "]"
