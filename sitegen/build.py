@@ -273,8 +273,8 @@ def produce(
     theme = shared_theme(theme_dir, root.config.locale, theme_signature(base, reuse.templates))
     listings = [o.listing for o in outputs if o.listing]
     site = dataclasses.replace(root, villages=tuple(listing.village for listing in listings))
-    collided = addresses.collisions(p for output in outputs for p in output.files)  # two sources, one path
     files: dict[str, bytes | Blob] = {p: d for output in outputs for p, d in output.files.items()}
+    collided = addresses.collisions(p for output in outputs for p in output.files) if len(files) < sum(len(o.files) for o in outputs) else []  # two sources, one path
     pages = {path.removesuffix("index.html") for path in files if path.endswith("index.html")}
     refused = collided or addresses.problems(content, site.config, pages)
     if refused:

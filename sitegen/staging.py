@@ -36,11 +36,14 @@ def spare_path(output: Path) -> Path:
 
 
 def folders_of(files) -> list[str]:
-    """Every folder the files need, parents first."""
+    """Every folder the files need, parents first (each file's ancestors climbed only as far as
+    one already found: a county's 70,000 files share 49,000 folders)."""
     needed: set[str] = set()
     for relative in files:
-        parts = relative.split("/")[:-1]
-        needed.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+        folder = relative.rpartition("/")[0]
+        while folder and folder not in needed:
+            needed.add(folder)
+            folder = folder.rpartition("/")[0]
     return sorted(needed, key=lambda folder: (folder.count("/"), folder))
 
 
