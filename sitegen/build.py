@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,18 +119,16 @@ def _build(
     cache = Path(cache_dir or os.environ.get("SITEGEN_CACHE") or ".sitegen-cache")
     theme_dir = theme_dir or default_theme()
     previous = load_state(cache, output)
-    with ThreadPoolExecutor(1) as pool:  # the output's 120,000 stats beside the inputs' 50,000: each waits in the kernel, not on the GIL
-        checking = pool.submit(previous.checked, output) if previous is not None else None  # the old output's files, when it is as recorded
-        inputs = snapshot(
-            [content, theme_dir, PACKAGE],
-            # no output depends on SOURCE_DATE_EPOCH or the clock, only on as_of, which is left out
-            # here: a page that does not show the date keeps its key from one day to the next
-            {"posters": posters},
-            previous.stats if previous else None,
-            # read by the URL check and the version rules, written by the build: fingerprinted below
-            skip=frozenset({(content / ledger.LEDGER).as_posix()}) | versions.store_files(content),
-        )
-        checked = checking.result() if checking is not None else None
+    inputs = snapshot(
+        [content, theme_dir, PACKAGE],
+        # no output depends on SOURCE_DATE_EPOCH or the clock, only on as_of, which is left out
+        # here: a page that does not show the date keeps its key from one day to the next
+        {"posters": posters},
+        previous.stats if previous else None,
+        # read by the URL check and the version rules, written by the build: fingerprinted below
+        skip=frozenset({(content / ledger.LEDGER).as_posix()}) | versions.store_files(content),
+    )
+    checked = previous.checked(output) if previous is not None else None  # the old output's files, when it is as recorded
     intact = checked is not None
 
     def ledger_rows(known: dict) -> dict[str, list]:  # the ledger and the version store, hashed only where changed
