@@ -51,7 +51,7 @@ STAGES = {
     "  link or write files": [("sitegen/output.py", "_link_unchanged"), ("sitegen/blobs.py", "link"), ("sitegen/staging.py", "fill")],
     "  remove old tree": [("sitegen/output.py", "remove_tree")],
     "build state write (save_state)": [("sitegen/state.py", "save_state")],
-    "output folder mtimes": [("sitegen/state.py", "folder_mtimes")],
+    "output folder mtimes": [("sitegen/staging.py", "folder_mtimes")],
 }
 
 

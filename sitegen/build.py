@@ -30,7 +30,7 @@ from .render import data as open_data
 from .render import inspection
 from .render.html import default_theme, plan_addresses, plan_index, render_page
 from .rules import addresses, check_content, timeliness
-from .state import BuildState, Snapshot, folder_mtimes, load_state, rows, rows_digest, save_state, snapshot
+from .state import BuildState, Snapshot, load_state, rows, rows_digest, save_state, snapshot
 from .village_build import (
     VillageOutput, VillageTask, build_village, holding, load_record, record_file, save_record, shared_theme, template_problem, theme_signature, with_memos,
 )
@@ -128,7 +128,8 @@ def _build(
         # read by the URL check and the version rules, written by the build: fingerprinted below
         skip=frozenset({(content / ledger.LEDGER).as_posix()}) | versions.store_files(content),
     )
-    intact = previous is not None and previous.output_intact(output)
+    checked = previous.checked(output) if previous is not None else None  # the old output's files, when it is as recorded
+    intact = checked is not None
 
     def ledger_rows(known: dict) -> dict[str, list]:  # the ledger and the version store, hashed only where changed
         return rows(versions.store_files(content) | {(content / ledger.LEDGER).as_posix()}, known)
@@ -147,13 +148,13 @@ def _build(
     blobs = Blobs(cache)
     try:
         try:
-            written, changed, spare = publish(output, produced.files, blobs, previous, intact)
+            written, changed, spare, folders = publish(output, produced.files, blobs, previous, checked)
         except Tampered:  # a cached file changed after it was checked: render everything, trust nothing
             produced = produce(content, theme_dir, posters, cache, as_of, Reuse(inputs, None, templates, ledgers, trusted=False, recorded=record_urls), jobs, executor, progress)
             produced = dataclasses.replace(produced, problems=list(judged(produced.problems)))
             if has_errors(produced.problems):
                 return BuildResult(tuple(produced.problems))
-            written, changed, spare = publish(output, produced.files, blobs, previous, intact)
+            written, changed, spare, folders = publish(output, produced.files, blobs, previous, checked)
     except OSError as exc:
         return BuildResult((*produced.problems, output_problem(output, exc)))
     except Tampered:
@@ -166,7 +167,7 @@ def _build(
             problems += versions.write(content, slug, lines)
     warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
     ledgers = ledger_rows(ledgers)
-    save_state(cache, output, BuildState(fingerprint(ledgers), written, warnings, inputs.stats, folder_mtimes(output, written), spare, ledgers))
+    save_state(cache, output, BuildState(fingerprint(ledgers), written, warnings, inputs.stats, folders, spare, ledgers))
     return BuildResult(tuple(problems), len(produced.files), changed)
 
 
@@ -270,8 +271,8 @@ def produce(
     theme = shared_theme(theme_dir, root.config.locale, theme_signature(base, reuse.templates))
     listings = [o.listing for o in outputs if o.listing]
     site = dataclasses.replace(root, villages=tuple(listing.village for listing in listings))
-    collided = addresses.collisions(p for output in outputs for p in output.files)  # two sources, one path
     files: dict[str, bytes | Blob] = {p: d for output in outputs for p, d in output.files.items()}
+    collided = addresses.collisions(p for output in outputs for p in output.files) if len(files) < sum(len(o.files) for o in outputs) else []  # two sources, one path
     pages = {path.removesuffix("index.html") for path in files if path.endswith("index.html")}
     refused = collided or addresses.problems(content, site.config, pages)
     if refused:

@@ -26,7 +26,7 @@ from typing import Iterator
 
 from .blobs import NO_LINKS, Blob, Blobs
 from .problems import Problem, error
-from .staging import fill, prepare, retire
+from .staging import fill, folder_mtimes, prepare, retire
 from .state import BuildState, Spare
 
 MARKER = ".sitegen-output"
@@ -142,28 +142,32 @@ def recover(output: Path) -> None:
 
 
 def publish(
-    output: Path, files: dict[str, bytes | Blob], blobs: Blobs, previous: BuildState | None = None, intact: bool = False
-) -> tuple[dict[str, list], int, Spare | None]:
+    output: Path, files: dict[str, bytes | Blob], blobs: Blobs, previous: BuildState | None = None, checked: dict | None = None
+) -> tuple[dict[str, list], int, Spare | None, dict[str, int]]:
     """Write every file into a staging folder, then swap it in. Returns what was written
-    (path → [size, mtime_ns, sha256]), how many files got new bytes, and the record of the old
-    site kept beside the output as the next build's staging tree (`staging.py`).
+    (path → [size, mtime_ns, sha256]), how many files got new bytes, the record of the old
+    site kept beside the output as the next build's staging tree (`staging.py`), and the mtime
+    of every folder of the new output.
 
-    A file whose bytes the previous build wrote, still untouched (`intact`: the output is as
-    `previous` recorded it), is hard-linked instead of rewritten, keeping its mtime. On any
-    failure the staging folder is removed and the output is as it was.
+    A file whose bytes the previous build wrote, still untouched (`checked`: the stat of each
+    old output file when the output is as `previous` recorded it, `BuildState.checked`), is
+    hard-linked instead of rewritten, keeping its mtime. On any failure the staging folder is
+    removed and the output is as it was.
     """
     output = output.absolute()
     staging = output.with_name(f".{output.name}.staging-{os.getpid()}")
-    recorded = previous.outputs if previous is not None and intact else {}
+    intact = previous is not None and checked is not None
+    recorded = previous.outputs if intact else {}
     kill = _killer()
     old_tree: Path | None = None
     try:
-        reused = prepare(staging, output, files, previous, remove_tree)
+        prepared = prepare(staging, output, files, previous, remove_tree)
         kill()
-        written, changed = fill(staging, output, files, blobs, recorded, reused, kill)
+        written, changed = fill(staging, output, files, blobs, recorded, checked or {}, prepared, kill)
         _mark(output, staging)
         kill()
         old_tree = _swap(staging, output)
+        folders = folder_mtimes(output, prepared, previous)
         kill()
     except BaseException:
         if old_tree is None:
@@ -171,7 +175,7 @@ def publish(
         raise
     spare = retire(old_tree, output, previous if intact else None, written, remove_tree)
     kill()
-    return written, changed, spare
+    return written, changed, spare, folders
 
 
 def _mark(output: Path, staging: Path) -> None:

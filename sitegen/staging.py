@@ -21,6 +21,7 @@ import os
 import shutil
 import stat
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -35,32 +36,46 @@ def spare_path(output: Path) -> Path:
 
 
 def folders_of(files) -> list[str]:
-    """Every folder the files need, parents first."""
+    """Every folder the files need, parents first (each file's ancestors climbed only as far as
+    one already found: a county's 70,000 files share 49,000 folders)."""
     needed: set[str] = set()
     for relative in files:
-        parts = relative.split("/")[:-1]
-        needed.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+        folder = relative.rpartition("/")[0]
+        while folder and folder not in needed:
+            needed.add(folder)
+            folder = folder.rpartition("/")[0]
     return sorted(needed, key=lambda folder: (folder.count("/"), folder))
 
 
-def prepare(staging: Path, output: Path, files, previous: BuildState | None, remove_tree: Callable[[Path], None]) -> bool:
+@dataclass(frozen=True)
+class Prepared:
+    """The staging tree made: whether it is the spare, every folder the new site has (parents
+    first), and, in the spare, the folders whose entries were changed (as "a/b/", "" the top)."""
+
+    reused: bool
+    folders: list[str]
+    touched: set[str]
+
+
+def prepare(staging: Path, output: Path, files, previous: BuildState | None, remove_tree: Callable[[Path], None]) -> Prepared:
     """Make `staging` hold every folder `files` need: the spare, checked and pruned to the new
-    site's folders and files, or a fresh tree. True when it is the spare (it may hold files)."""
+    site's folders and files, or a fresh tree."""
     spare = spare_path(output)
     record = previous.spare if previous else None
+    needed = folders_of(files)
     if os.path.lexists(spare):
         if record is not None and _matches(spare, record):
             spare.rename(staging)
             try:
-                _prune(staging, record.files(previous.outputs) - set(files), set(record.folders), files)
-                return True
+                touched = _prune(staging, record.files(previous.outputs) - set(files), set(record.folders), needed)
+                return Prepared(True, needed, touched)
             except OSError:  # not as recorded after all: start afresh
                 remove_tree(staging)
         else:
             remove_tree(spare)
     staging.mkdir()
-    _fresh_folders(staging, files)
-    return False
+    _fresh_folders(staging, needed)
+    return Prepared(False, needed, set())
 
 
 def _matches(spare: Path, record: Spare) -> bool:
@@ -79,29 +94,40 @@ def _matches(spare: Path, record: Spare) -> bool:
     return bool(record.folders)
 
 
-def _prune(staging: Path, extra: set[str], had: set[str], files) -> None:
+def _prune(staging: Path, extra: set[str], had: set[str], needed: list[str]) -> set[str]:
     """Remove the spare's files the new site does not have and its folders it does not need, and
-    make the folders it lacks. A folder that is not empty when it should be raises OSError."""
+    make the folders it lacks; returns the folders changed. A folder that is not empty when it
+    should be raises OSError."""
     base = os.fspath(staging)
+    touched: set[str] = set()
     for relative in sorted(extra):
         try:
             os.unlink(f"{base}/{relative}")
         except FileNotFoundError:
             pass
-    needed = folders_of(files)
+        touched.add(_parent(relative))
     had = {folder.removesuffix("/") for folder in had} - {""}
     for folder in sorted(had - set(needed), key=lambda f: (-f.count("/"), f)):  # deepest first
         os.rmdir(f"{base}/{folder}")
+        touched.add(_parent(folder))
     for folder in needed:
         if folder not in had:
             os.mkdir(f"{base}/{folder}")
+            touched.update((_parent(folder), folder + "/"))
+    return touched
 
 
-def _fresh_folders(staging: Path, files) -> None:
+def _parent(relative: str) -> str:
+    """The folder holding `relative`, as the build state names folders ("a/b/", "" the top)."""
+    parent = relative.rpartition("/")[0]
+    return parent + "/" if parent else ""
+
+
+def _fresh_folders(staging: Path, needed: list[str]) -> None:
     """Every folder the files need, a thread per top-level folder: each mkdir waits on a disk
     mounted with `discard`, and a county has 30,000 folders (4× faster than one thread)."""
     groups: dict[str, list[str]] = {}
-    for folder in folders_of(files):
+    for folder in needed:
         groups.setdefault(folder.split("/")[0], []).append(folder)
     base = os.fspath(staging)
 
@@ -113,39 +139,63 @@ def _fresh_folders(staging: Path, files) -> None:
         list(pool.map(make, groups.values()))
 
 
-def fill(staging: Path, output: Path, files: dict[str, bytes | Blob], blobs: Blobs, recorded: dict, reused: bool, step: Callable[[], None]) -> tuple[dict[str, list], int]:
-    """Put every file into `staging`: an unchanged old output file or a verified blob by hard link
-    (kept as it is when the spare already holds that inode there), new bytes written. Returns
-    path → [size, mtime_ns, sha256] and how many files did not come from the old output."""
+def fill(
+    staging: Path, output: Path, files: dict[str, bytes | Blob], blobs: Blobs, recorded: dict, checked: dict, prepared: Prepared, step: Callable[[], None]
+) -> tuple[dict[str, list], int]:
+    """Put every file into `staging`: an unchanged old output file (as `recorded`, found so by
+    `checked`: its stat from `BuildState.checked`) or a verified blob by hard link (kept as it is
+    when the spare already holds that inode there), new bytes written. Returns path → [size,
+    mtime_ns, sha256] and how many files did not come from the old output; adds the folders
+    whose entries it changed to `prepared.touched`."""
     base, old = os.fspath(staging), os.fspath(output)
     written: dict[str, list] = {}
     changed = 0
+    touched = prepared.touched
     for relative in sorted(files):
         target = f"{base}/{relative}"
         data = files[relative]
         digest = data.sha256 if isinstance(data, Blob) else hashlib.sha256(data).hexdigest()
-        there = _lstat(target) if reused else None
-        source = _unchanged(f"{old}/{relative}", recorded.get(relative), digest)
-        if source is not None:
-            if not _same(there, source):
-                _clear(target, there)
-                _link(f"{old}/{relative}", target)
-        else:
+        there = _lstat(target) if prepared.reused else None
+        row = recorded.get(relative)
+        source = checked.get(relative) if row is not None and row[2] == digest else None
+        if source is not None and not _same(there, source):
+            _clear(target, there)
+            there = None
+            touched.add(_parent(relative))
+            if not _link(f"{old}/{relative}", target):  # gone since the check: written instead
+                source = None
+        if source is None:
             changed += 1
             if isinstance(data, Blob):
                 source = blobs.verified(data)
                 if source is None or not _same(there, source):
                     _clear(target, there)
+                    touched.add(_parent(relative))
                     blobs.link(data, Path(target))
                     source = None
             else:
                 _clear(target, there)
+                touched.add(_parent(relative))
                 with open(target, "xb") as handle:
                     handle.write(data)
         info = source if source is not None else os.stat(target)
         written[relative] = [info.st_size, info.st_mtime_ns, digest]
         step()
     return written, changed
+
+
+def folder_mtimes(output: Path, prepared: Prepared, previous: BuildState | None) -> dict[str, int]:
+    """The mtime of every folder of the new output (the filled staging tree, swapped in): a
+    spare's folder that nothing changed keeps the mtime it was checked to have (`_matches`), the
+    others are read (49,000 stats for a county otherwise). A wrong figure could only make the
+    next build find the output changed and link it afresh, never keep a changed one."""
+    known = previous.spare.folders if prepared.reused and previous and previous.spare else {}
+    base = os.fspath(output)
+    found = {}
+    for folder in ("", *(f"{folder}/" for folder in prepared.folders)):
+        mtime = known.get(folder) if folder and folder not in prepared.touched else None
+        found[folder] = mtime if mtime is not None else os.stat(f"{base}/{folder}").st_mtime_ns
+    return found
 
 
 def _lstat(path: str) -> os.stat_result | None:
@@ -168,25 +218,18 @@ def _clear(target: str, there: os.stat_result | None) -> None:
             os.unlink(target)
 
 
-def _unchanged(old: str, recorded: tuple | list | None, digest: str) -> os.stat_result | None:
-    """The old output file, when it still holds exactly the bytes `digest` names (as recorded)."""
-    if not recorded or recorded[2] != digest:
-        return None
-    try:
-        info = os.stat(old)
-    except FileNotFoundError:  # gone: write it instead
-        return None
-    return info if info.st_size == recorded[0] and info.st_mtime_ns == recorded[1] else None
-
-
-def _link(old: str, new: str) -> None:
-    """A hard link, keeping inode and mtime; a copy (which keeps the mtime too) where links fail."""
+def _link(old: str, new: str) -> bool:
+    """A hard link, keeping inode and mtime; a copy (which keeps the mtime too) where links fail.
+    False when `old` is gone."""
     try:
         os.link(old, new)
+    except FileNotFoundError:
+        return False
     except OSError as exc:
         if exc.errno not in NO_LINKS:
             raise
         shutil.copy2(old, new)
+    return True
 
 
 def retire(old_tree: Path | None, output: Path, previous: BuildState | None, written: dict, remove_tree: Callable[[Path], None]) -> Spare | None:

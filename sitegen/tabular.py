@@ -10,11 +10,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from . import urls
+from . import jsontext, urls
 from .sizes import size_label
 
 PACKAGE_NAME = "datapackage.json"
@@ -34,8 +33,9 @@ def csv_inert(text: str) -> str:
 
 
 def json_bytes(value: object) -> bytes:
-    """Readable, deterministic JSON (keys in the order built), Chinese unescaped."""
-    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """Readable, deterministic JSON (keys in the order built), Chinese unescaped: the text of
+    `json.dumps(value, ensure_ascii=False, indent=2)`, made at C speed (`jsontext`)."""
+    return (jsontext.dumps(value) + "\n").encode("utf-8")
 
 
 def csv_resource(name: str, table: bytes, schema: dict[str, Any], title: str | None = None) -> dict[str, Any]:

@@ -122,7 +122,9 @@ def test_a_spare_record_pointing_outside_is_refused(tmp_path, sites):
     version, state, *rows = json.loads(path.read_bytes())
     assert state["spare"] is not None
     state["spare"]["removed"].append("../victim/keep.txt")
-    state["spare"]["folders"]["../victim/"] = 0
+    spare_folders = rows[4]  # after outputs, stats, ledgers and the output's folders: folders, then mtimes
+    spare_folders[0].append("../victim/")
+    spare_folders[1].append(0)
     path.write_text(json.dumps([version, state, *rows]), "utf-8")
     switch(content, "c")
     assert build(content, out, cache_dir=cache).ok
@@ -148,3 +150,40 @@ def test_killed_while_updating_the_spare_leaves_the_old_or_the_new_site(tmp_path
         assert build(content, out, cache_dir=cache).ok
         assert tree_digest(out) == new and beside(out) == [], f"step {step}: leftovers not cleaned"
         assert spare_is(out, old, new), f"step {step}: the spare is not a whole site"
+
+
+def test_the_recorded_folder_mtimes_are_the_output_s_so_the_next_build_finds_it_intact(tmp_path, sites):
+    """Folders the spare update did not change keep their checked mtimes in the record, the
+    others are read: every one is what the output holds, or a no-op would rebuild."""
+    from sitegen.state import load_state
+
+    content, out, cache = tmp_path / "content", tmp_path / "out", tmp_path / "cache"
+    write_tree(content, VERSIONS["a"])
+    for version in ("b", "c", "a", "a", "b", "c"):
+        switch(content, version)
+        assert build(content, out, cache_dir=cache).ok
+        state = load_state(cache, out)
+        folders = {""} | {f"{path.relative_to(out).as_posix()}/" for path in out.rglob("*") if path.is_dir()}
+        assert state.folders == {folder: os.stat(out / folder).st_mtime_ns for folder in sorted(folders)}, version
+        assert state.checked(out) is not None
+        result = build(content, out, cache_dir=cache)
+        assert result.ok and result.written == 0, "a no-op after it"
+
+
+def test_an_output_file_edited_in_place_after_a_build_is_written_again(tmp_path, sites):
+    """The writer links unchanged files by the stats the intact check took: a file edited in
+    place through the output (the inode the spare and the blob share) is never kept."""
+    content, out, cache = tmp_path / "content", tmp_path / "out", tmp_path / "cache"
+    write_tree(content, VERSIONS["a"])
+    for version in ("b", "a"):
+        switch(content, version)
+        assert build(content, out, cache_dir=cache).ok
+    page = out / "robots.txt"  # the same in a and b
+    original = page.read_bytes()
+    edited = original.replace(b"Allow", b"Allxw")
+    assert edited != original and len(edited) == len(original)
+    page.write_bytes(edited)
+    switch(content, "b")
+    assert build(content, out, cache_dir=cache).ok
+    assert tree_digest(out) == sites["b"]
+    assert build(content, out, cache_dir=cache).written == 0

@@ -8,6 +8,7 @@ on the build's date.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from .. import periods, urls
@@ -48,6 +49,9 @@ class Row:
 def rows(result: VillageStatus, months: tuple[str, ...]) -> tuple[Row, ...]:
     """Each requirement's slots across the window, in the window's month columns."""
     out = []
+    cells: dict[tuple[str, str], Cell] = {}
+    for cell in result.cells:  # the first of each, as `VillageStatus.cell` finds it
+        cells.setdefault((cell.code, cell.period), cell)
     for requirement in result.requirements:
         groups: dict[str, int] = {}
         for month in months:
@@ -58,7 +62,7 @@ def rows(result: VillageStatus, months: tuple[str, ...]) -> tuple[Row, ...]:
                 STANDING: STANDING,
             }[requirement.cadence]
             groups[key] = groups.get(key, 0) + 1
-        slots = tuple(Slot(span, key, period_label(key), result.cell(requirement.code, key)) for key, span in groups.items())
+        slots = tuple(Slot(span, key, period_label(key), cells.get((requirement.code, key))) for key, span in groups.items())
         out.append(Row(requirement, slots))
     return tuple(out)
 
@@ -95,31 +99,37 @@ def plan_status(site: Site, statuses: list[VillageStatus], contacts: tuple) -> P
 
 def records(statuses: list[VillageStatus]) -> list[dict[str, str]]:
     """One record per (village, item, period): every period since the village's `since`."""
-    return [
-        {
-            "village": s.slug,
-            "village_name": s.name,
-            "item": cell.code,
-            "item_name": next(r.name for r in s.requirements if r.code == cell.code),
-            "period": cell.period,
-            "state": cell.state,
-            "due": cell.due.isoformat(),
-            "posted": cell.posted.isoformat() if cell.posted else "",
-            "reason": cell.reason or "",
-        }
-        for s in statuses
-        for cell in s.cells
-    ]
+    found = []
+    for s in statuses:
+        names: dict[str, str] = {}
+        for requirement in s.requirements:  # the first of each code, as a search in order finds it
+            names.setdefault(requirement.code, requirement.name)
+        found += (
+            {
+                "village": s.slug,
+                "village_name": s.name,
+                "item": cell.code,
+                "item_name": names[cell.code],
+                "period": cell.period,
+                "state": cell.state,
+                "due": cell.due.isoformat(),
+                "posted": cell.posted.isoformat() if cell.posted else "",
+                "reason": cell.reason or "",
+            }
+            for cell in s.cells
+        )
+    return found
 
 
 def summary(s: VillageStatus) -> dict:
     """The per-village counts the page shows, by the same names in status.json."""
+    counts = Counter(cell.state for cell in s.cells)  # as `VillageStatus.count`, in one pass
     return {
         "village": s.slug,
         "village_name": s.name,
         "since": s.since,
         "on_time_share": s.on_time_share,
-        **{state: s.count(state) for state in STATES},
+        **{state: counts[state] for state in STATES},
         "corrections": s.corrections,
         "unanswered_questions": s.unanswered,
         "photo_months": list(s.photo_months),
@@ -130,7 +140,7 @@ def files(site: Site, statuses: list[VillageStatus]) -> dict[str, bytes]:
     """status.json, status.csv (UTF-8 with BOM, CRLF, for Excel) and their Data Package."""
     found = records(statuses)
     document = {"site": site.config.title, "as_of": site.as_of.isoformat(), "villages": [summary(s) for s in statuses], "records": found}
-    table = csv_bytes([CSV_COLUMNS, *([csv_inert(record[column] or "") for column in CSV_COLUMNS] for record in found)])
+    table = csv_bytes([CSV_COLUMNS, *(list(map(csv_inert, map(record.get, CSV_COLUMNS))) for record in found)])
     return {JSON: json_bytes(document), CSV: table, PACKAGE: json_bytes(_package(site, table))}
 
 
