@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 STAGES = {
     "fingerprint inputs (state.snapshot)": [("sitegen/state.py", "snapshot")],
     "build state read (load_state)": [("sitegen/state.py", "load_state")],
-    "output intact check": [("sitegen/state.py", "output_intact")],
+    "output intact check": [("sitegen/state.py", "checked")],
     "village records decode (load_record)": [("sitegen/village_build.py", "load_record")],
     "village records encode (save_record)": [("sitegen/village_build.py", "save_record")],
     "village load (load_village)": [("sitegen/loader.py", "load_village")],

@@ -161,10 +161,6 @@ class BuildState:
     spare: Spare | None = None  # the site before this one, beside the output
     ledgers: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # the URL ledger and version store as it left them
 
-    def output_intact(self, output: Path) -> bool:
-        """The output folder holds exactly what this state wrote (`checked`)."""
-        return self.checked(output) is not None
-
     def checked(self, output: Path) -> dict[str, os.stat_result] | None:
         """Each output file's stat, when the output folder holds exactly what this state wrote:
         each file by size and mtime, and no file added or removed, which would have changed its
