@@ -31,9 +31,8 @@ from .render import inspection
 from .render.html import default_theme, plan_addresses, plan_index, render_page
 from .rules import addresses, check_content, timeliness
 from .state import BuildState, Snapshot, load_state, rows, rows_digest, save_state, snapshot
-from .village_build import (
-    VillageOutput, VillageTask, build_village, holding, load_record, record_file, save_record, shared_theme, template_problem, theme_signature, with_memos,
-)
+from .village_build import VillageOutput, VillageTask, build_village, holding, shared_theme, template_problem, theme_signature
+from .village_record import load_record, record_file, save_record, with_memos
 
 PACKAGE = Path(__file__).resolve().parent
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import json
+import operator
 import re
 import types
 import typing
@@ -44,14 +46,23 @@ def read(path: Path, kind: Any) -> Any:
 
 
 def loads(raw: bytes, kind: Any) -> Any:
+    """The value of type `kind` in `raw`. Without the cyclic garbage collector meanwhile: JSON
+    and what is made of it hold no cycles, and its passes over every object alive (a county's
+    records are millions) were a third of reading them; reference counting frees the rest."""
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, too deep, a 5,000-digit number
-        raise RecordError(str(exc)) from None
-    try:
-        return _decoder(kind)(data)
-    except RecursionError:
-        raise RecordError("nested too deeply") from None
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, too deep, a 5,000-digit number
+            raise RecordError(str(exc)) from None
+        try:
+            return _decoder(kind)(data)
+        except RecursionError:
+            raise RecordError("nested too deeply") from None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def plain(value: Any) -> Any:
@@ -121,7 +132,7 @@ def _decoder(kind: Any) -> Callable[[Any], Any]:
         members = {member.value: member for member in kind}
         return lambda value: _enum(kind, members, value)
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        return lambda value: _dataclass(kind, value)
+        return _class_decoder(kind)
     if origin in (typing.Union, types.UnionType):
         arms = [_decoder(arm) for arm in args if arm is not type(None)]
         if len(arms) == 1 and len(args) == 2:  # `X | None`: no exception raised for a None
@@ -209,13 +220,23 @@ def _decimal(value: Any) -> Decimal:
         raise _fail(Decimal, value) from None
 
 
+_DAYS: dict[str, dt.date] = {}  # ISO text → date, each checked once: a county's records hold 160,000 dates of a few hundred days
+
+
 def _date(value: Any) -> dt.date:
+    if type(value) is str:
+        day = _DAYS.get(value)
+        if day is not None:
+            return day
     if type(value) is not str or len(value) != 10:
         raise _fail(dt.date, value)
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise _fail(dt.date, value) from None
+    if len(_DAYS) < 100_000:  # bounded: a crafted record of a million days must not grow it
+        _DAYS[value] = day
+    return day
 
 
 def _enum(kind: type[Enum], members: dict, value: Any) -> Enum:
@@ -276,8 +297,70 @@ def _union(arms: list[Callable], kind: Any, value: Any) -> Any:
     raise _fail(kind, value)
 
 
+def _class_decoder(kind: type) -> Callable[[Any], Any]:
+    """The declared class or one of its subclasses (by name, among its subclasses only: no imports),
+    each through its own `_maker`."""
+    label, own = kind.__name__, []
+
+    def decode(value: Any) -> Any:
+        if type(value) is not dict:
+            raise _fail(kind, value)
+        name = value.get(_CLASS)
+        if name == label:
+            if not own:  # made at first use: the class's hints may name classes defined after it
+                own.append(_maker(kind))
+            return own[0](value)
+        target = _subclasses(kind).get(name)
+        if target is None:
+            raise RecordError(f"{name!r} is not a {label}")
+        return _maker(target)(value)
+
+    return decode
+
+
+@lru_cache(maxsize=None)
+def _maker(kind: type) -> Callable[[dict], Any]:
+    """One instance of `kind` from a JSON object naming it. A record as `dumps` writes it (every
+    init field, and the class) is taken apart by one `itemgetter`, its text and number fields
+    type-tested in one pass, the others decoded by their own decoders, and the instance made
+    as the generated `__init__` would, without its call per field (a county's records hold 160,000
+    instances: the general path was most of reading them). Any other object (a default left
+    out, an unknown field) takes the general path, `_dataclass`, which checks the same."""
+    hints = typing.get_type_hints(kind)
+    fields = dataclasses.fields(kind)
+    names = tuple(f.name for f in fields if f.init)
+    if len(names) < 2 or len(names) < len(fields) or hasattr(kind, "__slots__"):
+        return lambda value: _dataclass(kind, value)
+    keys = frozenset((_CLASS, *names))
+    take = operator.itemgetter(*names)
+    plain = tuple(i for i, name in enumerate(names) if hints[name] in _PLAIN)
+    types_of = operator.itemgetter(*plain) if len(plain) > 1 else None
+    expected = tuple(hints[names[i]] for i in plain)
+    decoded = tuple((i, _decoder(hints[name])) for i, name in enumerate(names) if hints[name] not in _PLAIN)
+    post_init = getattr(kind, "__post_init__", None)
+    new = object.__new__
+
+    def make(value: dict) -> Any:
+        if value.keys() != keys:
+            return _dataclass(kind, value)
+        row = list(take(value))
+        found = tuple(map(type, types_of(row))) if types_of else tuple(type(row[i]) for i in plain)
+        if found != expected:
+            at = next(n for n, (t, e) in enumerate(zip(found, expected)) if t is not e)
+            raise _fail(expected[at], row[plain[at]])
+        for i, item in decoded:
+            row[i] = item(row[i])
+        instance = new(kind)  # what the generated `__init__` does: each field set in order, then `__post_init__`
+        instance.__dict__.update(zip(names, row))
+        if post_init is not None:
+            post_init(instance)
+        return instance
+
+    return make
+
+
 def _dataclass(kind: type, value: Any) -> Any:
-    """The declared class or one of its subclasses (by name, among its subclasses only: no imports)."""
+    """The general path: the declared class or one of its subclasses, from any JSON object."""
     if type(value) is not dict:
         raise _fail(kind, value)
     name = value.get(_CLASS)

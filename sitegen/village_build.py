@@ -2,8 +2,8 @@
 
 Every rule works within one village, so a village is the unit of work; the task takes plain
 arguments (`VillageTask`) so any executor can run it. Its result (`VillageOutput`) is also its
-record in the cache (JSON, checked when read: the cache is untrusted), so an unchanged village
-is not even loaded next time.
+record in the cache (`village_record.py`: JSON, checked when read, the cache being untrusted), so
+an unchanged village is not even loaded next time.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import atomic, attachments, history, questions, records, status, urls, versions
+from . import attachments, history, questions, records, status, urls, versions
 from .blobs import Blob, Blobs
 from .loader import load_root, load_village
 from .model import Site, Village
@@ -25,9 +25,6 @@ from .render import data as open_data
 from .render.html import Listing, Theme, plan_village, render_page
 from .rules import check_site, timeliness
 from .status import VillageStatus
-
-RECORD_VERSION = 6  # of the village records in the cache: a record of another shape is not read
-
 
 @dataclass(frozen=True)
 class VillageTask:
@@ -102,55 +99,6 @@ def dated(site: Site, village: Village, clock: VillageStatus | None = None) -> t
         dataclasses.replace(clock, as_of=None), status.home_lines(clock), site.as_of.year,
         timeliness.overdue(site, village, clock), questions.check(site), corrections,
     )
-
-
-def record_file(cache: Path, content: Path, slug: str, posters: bool) -> Path:
-    name = hashlib.sha256(f"{content.resolve()}\0{slug}\0{posters}".encode()).hexdigest()[:24]
-    return cache / "villages" / f"{name}.json"
-
-
-def memo_file(record: Path) -> Path:
-    """Where the record's page and poster memos are kept: read only for a village built again,
-    so a one-file edit does not decode the 24,000 page memos of a county's other villages."""
-    return record.parent.parent / "memos" / record.name
-
-
-def load_record(path: Path) -> tuple[str, VillageOutput] | None:
-    """A village's last result without its memos, if the file is one this version wrote: plain
-    JSON checked against the types (the cache is untrusted input), every output path inside the
-    output folder."""
-    try:
-        version, key, record = records.read(path, tuple[int, str, VillageOutput])
-    except (OSError, records.RecordError, ValueError):  # ValueError: a Blob whose name is not a sha256
-        return None  # a damaged record costs a render, never a wrong page
-    return (key, record) if version == RECORD_VERSION and all(map(_inside, record.files)) else None
-
-
-def with_memos(path: Path, key: str, record: VillageOutput) -> VillageOutput:
-    """The record with the page and poster memos saved with it (none when they are missing,
-    damaged or from another build: every page is then rendered again)."""
-    try:
-        version, saved, pages, posters = records.read(memo_file(path), tuple[int, str, dict[str, PageMemo], dict[str, str]])
-    except (OSError, records.RecordError, ValueError):
-        return record
-    return dataclasses.replace(record, pages=pages, posters=posters) if (version, saved) == (RECORD_VERSION, key) else record
-
-
-def _inside(relative: str) -> bool:
-    """A path that stays in the output folder: no root, no `..`, no empty or hidden part."""
-    return all(part and not part.startswith(".") for part in relative.split("/")) and "\0" not in relative
-
-
-def save_record(path: Path, key: str, output: VillageOutput) -> None:
-    """The memos, then the record without them and without the version lines (the store holds
-    those now: two thirds of a record's bytes)."""
-    if not all(isinstance(blob, Blob) for blob in output.files.values()):
-        return  # the cache could not take its files: nothing to point the record at
-    try:
-        atomic.write_bytes(memo_file(path), records.dumps((RECORD_VERSION, key, output.pages, output.posters)))
-        atomic.write_bytes(path, records.dumps((RECORD_VERSION, key, dataclasses.replace(output, pages={}, posters={}, versions=()))))
-    except (OSError, TypeError):  # TypeError: a model field the codec cannot record yet (a test catches it)
-        pass  # a read-only or full cache costs speed next time, never the build
 
 
 def build_village(task: VillageTask) -> VillageOutput:

@@ -49,17 +49,21 @@ def hostile_payloads(tmp_path: Path, valid: bytes):
     yield "huge number", b"[" + b"9" * 100_000 + b"]"
     record = json.loads(valid)
     escaping = json.loads(valid)
-    files = escaping[2]["files"]
-    files["../../escaped.html"] = next(iter(files.values()))
+    files = escaping[2]["files"]  # columns: paths, the digests run together, sizes, mtimes
+    files["paths"].append("../../escaped.html")
+    files["digests"] += files["digests"][:64]
+    files["sizes"].append(files["sizes"][0])
+    files["mtimes"].append(files["mtimes"][0])
     wrong_types = json.loads(valid)
-    for blob in wrong_types[2]["files"].values():
-        blob["size"] = str(blob["size"])
+    wrong_types[2]["files"]["sizes"] = [str(size) for size in wrong_types[2]["files"]["sizes"]]
+    digest = record[2]["files"]["digests"][:64]
     foreign = [record[0], record[1], {**record[2], "@": "Popen"}]
     yield "truncated", valid[: len(valid) // 2]
     yield "escaping path", json.dumps(escaping).encode()
     yield "wrong types", json.dumps(wrong_types).encode()
     yield "foreign class", json.dumps(foreign).encode()
-    yield "not a sha256", valid.replace(next(iter(files.values()))["sha256"].encode(), b"../../../../etc/passwd")
+    yield "not a sha256", valid.replace(digest.encode(), b"../../../../etc/passwd")
+    yield "not a sha256, same length", valid.replace(digest.encode(), b"../" * 21 + b"x")
 
 
 def test_nothing_in_any_cache_entry_runs_or_reaches_the_output(tmp_path):
