@@ -8,7 +8,9 @@ fulfils which requirement is each kind's answer (`Kind.covers`), never a test of
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from . import periods
 from .kinds import kind_of
@@ -59,7 +61,12 @@ class VillageStatus:
     latest: tuple[tuple[str, str, dt.date], ...] = ()  # (code, period, posted): each requirement's newest posting, before `since` too
 
     def count(self, state: str) -> int:
-        return sum(cell.state == state for cell in self.cells)
+        return self._counts.get(state, 0)
+
+    @cached_property
+    def _counts(self) -> dict[str, int]:
+        """Cells per state, counted once: the status page asks each row up to nine times."""
+        return dict(Counter(cell.state for cell in self.cells))
 
     @property
     def on_time_share(self) -> int | None:

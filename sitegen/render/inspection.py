@@ -8,6 +8,7 @@ on the build's date.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -46,25 +47,30 @@ class Row:
     slots: tuple[Slot, ...]
 
 
-def rows(result: VillageStatus, months: tuple[str, ...]) -> tuple[Row, ...]:
-    """Each requirement's slots across the window, in the window's month columns."""
-    out = []
+def rows(result: VillageStatus, months: tuple[str, ...], groups: dict[str, tuple] | None = None) -> tuple[Row, ...]:
+    """Each requirement's slots across the window, in the window's month columns (`groups`: the
+    window's periods per cadence, `window_groups`, when the caller made them once for all villages)."""
+    groups = groups if groups is not None else window_groups(months)
     cells: dict[tuple[str, str], Cell] = {}
     for cell in result.cells:  # the first of each, as `VillageStatus.cell` finds it
         cells.setdefault((cell.code, cell.period), cell)
-    for requirement in result.requirements:
-        groups: dict[str, int] = {}
+    find = cells.get
+    return tuple(
+        Row(requirement, tuple(Slot(span, key, label, find((requirement.code, key))) for key, span, label in groups[requirement.cadence]))
+        for requirement in result.requirements
+    )
+
+
+def window_groups(months: tuple[str, ...]) -> dict[str, tuple[tuple[str, int, str], ...]]:
+    """Per cadence, the periods the window's months fall in: (period, months spanned, label)."""
+    found = {}
+    for cadence, period_of in ((periods.MONTHLY, str), (periods.QUARTERLY, periods.quarter_of), (periods.YEARLY, lambda m: m[:4]), (STANDING, lambda m: STANDING)):
+        spans: dict[str, int] = {}
         for month in months:
-            key = {
-                periods.MONTHLY: month,
-                periods.QUARTERLY: periods.quarter_of(month),
-                periods.YEARLY: month[:4],
-                STANDING: STANDING,
-            }[requirement.cadence]
-            groups[key] = groups.get(key, 0) + 1
-        slots = tuple(Slot(span, key, period_label(key), cells.get((requirement.code, key))) for key, span in groups.items())
-        out.append(Row(requirement, slots))
-    return tuple(out)
+            key = period_of(month)
+            spans[key] = spans.get(key, 0) + 1
+        found[cadence] = tuple((key, span, period_label(key)) for key, span in spans.items())
+    return found
 
 
 @dataclass(frozen=True)
@@ -73,11 +79,22 @@ class VillageView:
     rows: tuple[Row, ...]
     photos: tuple[tuple[str, bool], ...]  # (month, has a board photo), the window's begun months since `since`
 
+    @property
+    def photo_of(self) -> dict[str, bool]:
+        """`photos` by month (the matrix asks for each of its months)."""
+        return dict(self.photos)
+
+    @property
+    def photographed(self) -> int:
+        """How many of `photos` have a board photo."""
+        return sum(has for _, has in self.photos)
+
 
 def plan_status(site: Site, statuses: list[VillageStatus], contacts: tuple) -> Page:
     months = window(site.as_of)
     begun = tuple(m for m in months if periods.start(m) <= site.as_of)
-    views = [VillageView(s, rows(s, months), tuple((m, m in s.photo_months) for m in begun if m >= s.since)) for s in statuses]
+    groups = window_groups(months)
+    views = [VillageView(s, rows(s, months, groups), tuple((m, m in s.photo_months) for m in begun if m >= s.since)) for s in statuses]
     return Page(
         PATH,
         "status.html",
@@ -99,26 +116,38 @@ def plan_status(site: Site, statuses: list[VillageStatus], contacts: tuple) -> P
 
 def records(statuses: list[VillageStatus]) -> list[dict[str, str]]:
     """One record per (village, item, period): every period since the village's `since`."""
-    found = []
+    return [dict(zip(CSV_COLUMNS, row)) for row in _values(statuses)]
+
+
+def _values(statuses: list[VillageStatus]) -> list[tuple[str, ...]]:
+    """Each record's values in `CSV_COLUMNS` order (a county has 38,000: one tuple each, dates
+    said once per day)."""
+    found: list[tuple[str, ...]] = []
+    iso = {None: ""}
     for s in statuses:
         names: dict[str, str] = {}
         for requirement in s.requirements:  # the first of each code, as a search in order finds it
             names.setdefault(requirement.code, requirement.name)
-        found += (
-            {
-                "village": s.slug,
-                "village_name": s.name,
-                "item": cell.code,
-                "item_name": names[cell.code],
-                "period": cell.period,
-                "state": cell.state,
-                "due": cell.due.isoformat(),
-                "posted": cell.posted.isoformat() if cell.posted else "",
-                "reason": cell.reason or "",
-            }
-            for cell in s.cells
-        )
+        for cell in s.cells:
+            due, posted = cell.due, cell.posted
+            if due not in iso:
+                iso[due] = due.isoformat()
+            if posted not in iso:
+                iso[posted] = posted.isoformat()
+            found.append((s.slug, s.name, cell.code, names[cell.code], cell.period, cell.state, iso[due], iso[posted], cell.reason or ""))
     return found
+
+
+_RISKY = tuple("\0" + first for first in ("=", "+", "-", "@", "\t", "\r"))  # what `csv_inert` guards, after a separator
+
+
+def _csv_rows(values: list[tuple[str, ...]]) -> list:
+    """`csv_inert` of every value: the rows as they are when no value starts with what it
+    guards (one search of them all joined, in C; a value holding a NUL can only make it look
+    again), else each value through it."""
+    if not any(map(("\0" + "\0".join(itertools.chain.from_iterable(values))).__contains__, _RISKY)):
+        return values
+    return [list(map(csv_inert, row)) for row in values]
 
 
 def summary(s: VillageStatus) -> dict:
@@ -138,9 +167,10 @@ def summary(s: VillageStatus) -> dict:
 
 def files(site: Site, statuses: list[VillageStatus]) -> dict[str, bytes]:
     """status.json, status.csv (UTF-8 with BOM, CRLF, for Excel) and their Data Package."""
-    found = records(statuses)
+    values = _values(statuses)
+    found = [dict(zip(CSV_COLUMNS, row)) for row in values]
     document = {"site": site.config.title, "as_of": site.as_of.isoformat(), "villages": [summary(s) for s in statuses], "records": found}
-    table = csv_bytes([CSV_COLUMNS, *(list(map(csv_inert, map(record.get, CSV_COLUMNS))) for record in found)])
+    table = csv_bytes([CSV_COLUMNS, *_csv_rows(values)])
     return {JSON: json_bytes(document), CSV: table, PACKAGE: json_bytes(_package(site, table))}
 
 
