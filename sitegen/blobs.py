@@ -23,6 +23,7 @@ from pathlib import Path
 from . import atomic
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_SHA256S = re.compile(r"(?:[0-9a-f]{64})*")
 NO_LINKS = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP})  # then a copy will do
 _VERIFIED: set[tuple[int, int, int, int, int]] = set()  # (dev, ino, size, mtime, ctime) of files hashed
 
@@ -36,6 +37,21 @@ class Blob:
     def __post_init__(self) -> None:
         if not _SHA256.fullmatch(self.sha256) or self.size < 0:  # a name from a record becomes a path
             raise ValueError(f"not a blob: {self.sha256!r}")
+
+    @classmethod
+    def many(cls, digests: str, sizes: tuple[int, ...], mtimes: tuple[int, ...]) -> list[Blob]:
+        """Blobs from columns (`digests`: every sha256 run together), checked as `__post_init__`
+        checks each, but in one pass per column: a village record holds 240 (ValueError if not)."""
+        count = len(sizes)
+        if len(digests) != 64 * count or len(mtimes) != count or not _SHA256S.fullmatch(digests) or (count and min(sizes) < 0):
+            raise ValueError("not blobs")
+        new = object.__new__
+        made = []
+        for at, size, mtime in zip(range(0, 64 * count, 64), sizes, mtimes):
+            blob = new(cls)  # the fields set as the generated `__init__` sets them, already checked
+            blob.__dict__.update(sha256=digests[at : at + 64], size=size, mtime_ns=mtime)
+            made.append(blob)
+        return made
 
 
 class Blobs:

@@ -18,7 +18,7 @@ import jinja2
 
 import hashlib
 
-from . import clock, ledger, urls, versions
+from . import clock, ledger, records, urls, versions
 from .blobs import Blob, Blobs, Tampered
 from .executors import run_dask, run_local
 from .loader import load_root
@@ -233,14 +233,15 @@ def produce(
 
     outputs: dict[str, VillageOutput] = {}
     previous: dict[str, VillageOutput] = {}
-    for slug in slugs if reuse.trusted else ():
-        path = record_file(cache, content, slug, posters)
-        record = load_record(path)
-        kept = holding(record[1], as_of) if record and record[0] == key(slug, stores[slug]) else None
-        if kept and reuse.unchanged(kept, blobs):
-            outputs[slug] = kept  # recorded without its new versions: they are in the store now
-        elif record:
-            previous[slug] = with_memos(path, *record)
+    with records.acyclic():  # 300 records of 50,000 objects each: no collector pass after each one
+        for slug in slugs if reuse.trusted else ():
+            path = record_file(cache, content, slug, posters)
+            record = load_record(path)
+            kept = holding(record[1], as_of) if record and record[0] == key(slug, stores[slug]) else None
+            if kept and reuse.unchanged(kept, blobs):
+                outputs[slug] = kept  # recorded without its new versions: they are in the store now
+            elif record:
+                previous[slug] = with_memos(path, *record)
     # absolute paths, so workers elsewhere find the folders; problems still name them as given
     todo = [slug for slug in slugs if slug not in outputs]
     folders = (str(content.resolve()), str(theme_dir.resolve()), str(cache.resolve()))

@@ -16,11 +16,12 @@ import operator
 import re
 import types
 import typing
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 MAX_BYTES = 256 * 1024 * 1024  # a county's build state is ~15 MB; anything far larger is not ours
 _CLASS = "@"  # the key naming a subclass of the declared type (a finance statement in a `Disclosure` slot)
@@ -46,12 +47,7 @@ def read(path: Path, kind: Any) -> Any:
 
 
 def loads(raw: bytes, kind: Any) -> Any:
-    """The value of type `kind` in `raw`. Without the cyclic garbage collector meanwhile: JSON
-    and what is made of it hold no cycles, and its passes over every object alive (a county's
-    records are millions) were a third of reading them; reference counting frees the rest."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with acyclic():
         try:
             data = json.loads(raw)
         except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, too deep, a 5,000-digit number
@@ -60,6 +56,17 @@ def loads(raw: bytes, kind: Any) -> Any:
             return _decoder(kind)(data)
         except RecursionError:
             raise RecordError("nested too deeply") from None
+
+
+@contextmanager
+def acyclic() -> Iterator[None]:
+    """Without the cyclic garbage collector meanwhile, for making values that hold no cycles
+    (JSON and what is decoded from it): its passes over the young objects, a record's 100,000
+    each time, were half of reading a county's records. Reference counting frees the rest."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
             gc.enable()
@@ -143,6 +150,8 @@ def _decoder(kind: Any) -> Callable[[Any], Any]:
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         if args[0] in _PLAIN:  # names, paths: one type test each, no call
             return lambda value: _plain_tuple(args[0], kind, value)
+        if args[0] in (dt.date, dt.date | None):  # a column of days (`village_record`): each met before, no call
+            return lambda value: _days(args[0] is not dt.date, kind, value)
         item = _decoder(args[0])
         return lambda value: tuple(item(v) for v in _list(kind, value))
     if kind is tuple:  # a bare tuple: a key path, of names and indexes
@@ -237,6 +246,15 @@ def _date(value: Any) -> dt.date:
     if len(_DAYS) < 100_000:  # bounded: a crafted record of a million days must not grow it
         _DAYS[value] = day
     return day
+
+
+def _days(optional: bool, kind: Any, value: Any) -> tuple:
+    """A column of ISO days (and None where `optional`): those met before looked up at once."""
+    _all_of(str, kind, [v for v in _list(kind, value) if v is not None] if optional else _list(kind, value))
+    days = list(map(_DAYS.get, value))
+    for at in [at for at, day in enumerate(days) if day is None and value[at] is not None]:
+        days[at] = _date(value[at])
+    return tuple(days)
 
 
 def _enum(kind: type[Enum], members: dict, value: Any) -> Enum:

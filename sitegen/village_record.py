@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,6 @@ from .status import Cell
 from .village_build import PageMemo, VillageOutput
 
 RECORD_VERSION = 7  # of the village records in the cache: a record of another shape is not read
-_DIGESTS = re.compile(r"(?:[0-9a-f]{64})*")
 
 
 @dataclass(frozen=True)
@@ -84,10 +82,9 @@ def load_record(path: Path) -> tuple[str, VillageOutput] | None:
     JSON checked against the types (the cache is untrusted input), every output path inside the
     output folder."""
     try:
-        version, key, recorded = records.read(path, tuple[int, str, Recorded])
-        if version != RECORD_VERSION:
-            return None
-        return key, _output(recorded)
+        with records.acyclic():
+            version, key, recorded = records.read(path, tuple[int, str, Recorded])
+            return (key, _output(recorded)) if version == RECORD_VERSION else None
     except (OSError, records.RecordError, ValueError):  # ValueError: a Blob whose name is not a sha256
         return None  # a damaged record costs a render, never a wrong page
 
@@ -135,13 +132,10 @@ def _output(recorded: Recorded) -> VillageOutput:
     output, files, cells, sitemap = recorded.output, recorded.files, recorded.cells, recorded.sitemap
     if output.files or output.sitemap or output.pages or output.posters or output.versions or (output.clock is None) != (cells is None):
         raise records.RecordError("a table outside its columns")
-    count = len(files.paths)
-    if len(files.sizes) != count or len(files.mtimes) != count or len(files.digests) != 64 * count or not _DIGESTS.fullmatch(files.digests):
-        raise records.RecordError("file columns of different lengths, or a digest that is not a sha256")
-    if count and min(files.sizes) < 0 or not inside(files.paths) or len(set(files.paths)) != count:
+    made = Blob.many(files.digests, files.sizes, files.mtimes)  # ValueError: columns of other lengths, a digest not a sha256
+    if len(made) != len(files.paths) or not inside(files.paths) or len(set(files.paths)) != len(made):
         raise records.RecordError("a file outside the output folder, or twice")
-    digests = [files.digests[at : at + 64] for at in range(0, 64 * count, 64)]
-    blobs = dict(zip(files.paths, map(Blob, digests, files.sizes, files.mtimes)))  # each checked again by `Blob`
+    blobs = dict(zip(files.paths, made))
     if not len(sitemap.paths) == len(sitemap.noindex) == len(sitemap.updated):
         raise records.RecordError("sitemap columns of different lengths")
     clock = output.clock
