@@ -347,7 +347,8 @@ def _maker(kind: type) -> Callable[[dict], Any]:
     hints = typing.get_type_hints(kind)
     fields = dataclasses.fields(kind)
     names = tuple(f.name for f in fields if f.init)
-    if len(names) < 2 or len(names) < len(fields) or hasattr(kind, "__slots__"):
+    generated = kind.__dataclass_params__.init and len(kind.__dataclass_fields__) == len(fields)  # its own `__init__`, no InitVar
+    if len(names) < 2 or len(names) < len(fields) or hasattr(kind, "__slots__") or not generated:
         return lambda value: _dataclass(kind, value)
     keys = frozenset((_CLASS, *names))
     take = operator.itemgetter(*names)
