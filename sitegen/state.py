@@ -19,6 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import atomic, records
+from .statpool import stat_all
 from .problems import Problem, Severity
 
 STATE_VERSION = 6
@@ -72,10 +73,9 @@ def snapshot(
     header = json.dumps([STATE_VERSION, _versions(), options], sort_keys=True)
     hasher = hashlib.sha256(header.encode())
     for root in roots:
-        for key in sorted(_files(root)):  # plain strings: pathlib costs more than the stat here
-            if key in skip:
-                continue
-            stats[key] = row(key, previous.get(key))
+        keys = [key for key in sorted(_files(root)) if key not in skip]  # plain strings: pathlib costs more than the stat here
+        for key, info in zip(keys, stat_all(keys)):
+            stats[key] = _row(key, info, previous.get(key))
             hasher.update(_utf8(f"{key}\0{stats[key][2]}\n"))
     return Snapshot(hasher.hexdigest(), stats, header)
 
@@ -83,7 +83,10 @@ def snapshot(
 def row(path: str, known: list | tuple | None) -> list:
     """[size, mtime_ns, sha256] of a file, read and hashed again only when its size or mtime is
     not as `known` (as git's index does)."""
-    info = os.stat(path)
+    return _row(path, os.stat(path), known)
+
+
+def _row(path: str, info: os.stat_result, known: list | tuple | None) -> list:
     if known and known[0] == info.st_size and known[1] == info.st_mtime_ns:
         return [info.st_size, info.st_mtime_ns, known[2]]
     with open(path, "rb") as handle:
@@ -169,18 +172,16 @@ class BuildState:
         and records their size and mtime as found here, so a file changed after this check is
         found changed by the next build."""
         base = os.fspath(output)
-        found: dict[str, os.stat_result] = {}
         try:
-            for folder, mtime in self.folders.items():
-                if os.stat(f"{base}/{folder}").st_mtime_ns != mtime:
-                    return None
-            for relative, (size, mtime, _) in self.outputs.items():
-                info = os.stat(f"{base}/{relative}")
-                if info.st_size != size or info.st_mtime_ns != mtime:
-                    return None
-                found[relative] = info
+            folders = stat_all([f"{base}/{folder}" for folder in self.folders])
+            files = stat_all([f"{base}/{relative}" for relative in self.outputs])
         except OSError:
             return None
+        if any(info.st_mtime_ns != mtime for info, mtime in zip(folders, self.folders.values())):
+            return None
+        if any(info.st_size != size or info.st_mtime_ns != mtime for info, (size, mtime, _) in zip(files, self.outputs.values())):
+            return None
+        found = dict(zip(self.outputs, files))
         return found if self.folders else None
 
 
