@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import atomic, records
-from .statpool import stat_all
+from .fanout import each, stat_all
 from .problems import Problem, Severity
 
 STATE_VERSION = 6
@@ -74,19 +74,16 @@ def snapshot(
     hasher = hashlib.sha256(header.encode())
     for root in roots:
         keys = [key for key in sorted(_files(root)) if key not in skip]  # plain strings: pathlib costs more than the stat here
-        for key, info in zip(keys, stat_all(keys)):
-            stats[key] = _row(key, info, previous.get(key))
-            hasher.update(_utf8(f"{key}\0{stats[key][2]}\n"))
+        for key, found in zip(keys, each(lambda key: row(key, previous.get(key)), keys)):  # stats, and hashes after a fresh clone
+            stats[key] = found
+            hasher.update(_utf8(f"{key}\0{found[2]}\n"))
     return Snapshot(hasher.hexdigest(), stats, header)
 
 
 def row(path: str, known: list | tuple | None) -> list:
     """[size, mtime_ns, sha256] of a file, read and hashed again only when its size or mtime is
     not as `known` (as git's index does)."""
-    return _row(path, os.stat(path), known)
-
-
-def _row(path: str, info: os.stat_result, known: list | tuple | None) -> list:
+    info = os.stat(path)
     if known and known[0] == info.st_size and known[1] == info.st_mtime_ns:
         return [info.st_size, info.st_mtime_ns, known[2]]
     with open(path, "rb") as handle:
