@@ -10,30 +10,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
-
-import hashlib
-
-from . import clock, ledger, urls, versions
+from . import clock, ledger, versions
 from .blobs import Blob, Blobs, Tampered
-from .executors import run_dask, run_local
-from .loader import load_root
 from .output import OutputError, check_folders, check_marker, locked, publish, recover
 from .output import problem as output_problem
 from .problems import Problem, Severity, error, has_errors
 from .progress import Progress
-from .render import data as open_data
-from .render import inspection
-from .render.html import default_theme, plan_addresses, plan_index, render_page
-from .rules import addresses, check_content, timeliness
 from .state import BuildState, Snapshot, load_state, rows, rows_digest, save_state, snapshot
-from .village_build import (
-    VillageOutput, VillageTask, build_village, holding, load_record, record_file, save_record, shared_theme, template_problem, theme_signature, with_memos,
-)
+from .theme_dir import default_theme
+
+if TYPE_CHECKING:
+    from .village_build import VillageOutput
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -114,7 +107,11 @@ def _build(
     """The build itself, holding the output's lock."""
 
     def judged(problems) -> tuple[Problem, ...]:
-        return tuple(timeliness.escalate(problems) if fail_on_overdue else problems)
+        if not fail_on_overdue:
+            return tuple(problems)
+        from .rules import timeliness
+
+        return tuple(timeliness.escalate(problems))
 
     cache = Path(cache_dir or os.environ.get("SITEGEN_CACHE") or ".sitegen-cache")
     theme_dir = theme_dir or default_theme()
@@ -219,6 +216,19 @@ def produce(
     is not even loaded; in one that did, only the pages whose inputs changed are rendered. The
     township index and sitemap are made from the villages' listings.
     """
+    # imported here, not at the top: a no-op build (most of CI's) never renders, and these are
+    # the templates', kinds' and rules' code, a fifth of a second of a county's no-op
+    import jinja2
+
+    from . import urls
+    from .executors import run_dask, run_local
+    from .loader import load_root
+    from .render import data as open_data
+    from .render import inspection
+    from .render.html import plan_addresses, plan_index, render_page
+    from .rules import addresses, check_content
+    from .village_build import VillageTask, build_village, holding, load_record, record_file, save_record, shared_theme, template_problem, theme_signature, with_memos
+
     root, slugs, problems = load_root(content, as_of)
     if root is None:
         return Produced({}, check_content(content, as_of)[1])
