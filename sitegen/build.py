@@ -11,29 +11,24 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gc
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
-
-import hashlib
-
-from . import clock, ledger, records, urls, versions
+from . import clock, ledger, records, versions
 from .blobs import Blob, Blobs, Tampered
-from .executors import run_dask, run_local
-from .loader import load_root
+from .fanout import each
 from .output import OutputError, check_folders, check_marker, locked, publish, recover
 from .output import problem as output_problem
 from .problems import Problem, Severity, error, has_errors
 from .progress import Progress
-from .render import data as open_data
-from .render import inspection
-from .render.html import default_theme, plan_addresses, plan_index, render_page
-from .rules import addresses, check_content, timeliness
 from .state import BuildState, Snapshot, load_state, rows, rows_digest, save_state, snapshot
-from .village_build import VillageOutput, VillageTask, build_village, holding, shared_theme, template_problem, theme_signature
-from .village_record import load_record, record_file, save_record, with_memos
+from .theme_dir import default_theme
+
+if TYPE_CHECKING:
+    from .village_build import VillageOutput
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -123,7 +118,11 @@ def _build(
     """The build itself, holding the output's lock."""
 
     def judged(problems) -> tuple[Problem, ...]:
-        return tuple(timeliness.escalate(problems) if fail_on_overdue else problems)
+        if not fail_on_overdue:
+            return tuple(problems)
+        from .rules import timeliness
+
+        return tuple(timeliness.escalate(problems))
 
     cache = Path(cache_dir or os.environ.get("SITEGEN_CACHE") or ".sitegen-cache")
     theme_dir = theme_dir or default_theme()
@@ -196,10 +195,16 @@ class Reuse:
         """Its templates are as they were, and each of its files is in the output or the cache."""
         if any(self.templates.get(name) != digest for name, digest in record.templates):
             return False
+        return all(self._in_output(path, blob) or blobs.intact(blob) for path, blob in record.files.items())
+
+    def hash_ahead(self, records: list[VillageOutput], blobs: Blobs) -> None:
+        """Check, on threads, the blobs `unchanged` will ask for: into a fresh output folder (a CI
+        checkout with its cache restored) that is every file of the site, read and hashed."""
+        each(blobs.intact, [blob for record in records for path, blob in record.files.items() if not self._in_output(path, blob)])
+
+    def _in_output(self, path: str, blob: Blob) -> bool:
         kept = self.previous.outputs if self.previous else {}
-        return all(
-            (path in kept and kept[path][2] == blob.sha256) or blobs.intact(blob) for path, blob in record.files.items()
-        )
+        return path in kept and kept[path][2] == blob.sha256
 
 
 @dataclass(frozen=True)
@@ -229,6 +234,20 @@ def produce(
     is not even loaded; in one that did, only the pages whose inputs changed are rendered. The
     township index and sitemap are made from the villages' listings.
     """
+    # imported here, not at the top: a no-op build (most of CI's) never renders, and these are
+    # the templates', kinds' and rules' code, a fifth of a second of a county's no-op
+    import jinja2
+
+    from . import urls
+    from .executors import run_dask, run_local
+    from .loader import load_root
+    from .render import data as open_data
+    from .render import inspection
+    from .render.html import plan_addresses, plan_index, render_page
+    from .rules import addresses, check_content
+    from .village_build import VillageTask, build_village, holding, shared_theme, template_problem, theme_signature
+    from .village_record import load_record, record_file, save_record, with_memos
+
     root, slugs, problems = load_root(content, as_of)
     if root is None:
         return Produced({}, check_content(content, as_of)[1])
@@ -244,11 +263,13 @@ def produce(
 
     outputs: dict[str, VillageOutput] = {}
     previous: dict[str, VillageOutput] = {}
+    found = {slug: record_file(cache, content, slug, posters) for slug in slugs} if reuse.trusted else {}
     with records.acyclic():  # 300 records of 50,000 objects each: no collector pass after each one
-        for slug in slugs if reuse.trusted else ():
-            path = record_file(cache, content, slug, posters)
-            record = load_record(path)
-            kept = holding(record[1], as_of) if record and record[0] == key(slug, stores[slug]) else None
+        found = {slug: (path, load_record(path)) for slug, path in found.items()}
+        held = {slug: holding(record[1], as_of) if record and record[0] == key(slug, stores[slug]) else None for slug, (_, record) in found.items()}
+        reuse.hash_ahead([kept for kept in held.values() if kept], blobs)
+        for slug, (path, record) in found.items():
+            kept = held[slug]
             if kept and reuse.unchanged(kept, blobs):
                 outputs[slug] = kept  # recorded without its new versions: they are in the store now
             elif record:

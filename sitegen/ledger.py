@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import errno
 from pathlib import Path
-from typing import Iterable
 
-from . import atomic, urls
-from .model import Site
+from . import atomic
 from .problems import Problem, error, warning
 from .source import decode
 
@@ -49,16 +47,6 @@ def _text(path: Path) -> tuple[str | None, list[Problem]]:
 
 def _is_url(line: str) -> bool:
     return bool(line.strip()) and not line.startswith("#")
-
-
-def site_urls(site: Site, old_versions: Iterable[str] = ()) -> set[str]:
-    """The page URLs a build of `site` publishes, from the model alone (and the paths of the old
-    versions its store keeps online), so `check` can spot a vanishing URL without rendering (the
-    build takes them from the pages it made; a test keeps the two equal)."""
-    paths = {"", urls.STATUS, *old_versions} | {urls.village_path(v) for v in site.villages}
-    paths |= {urls.disclosure_path(d) for v in site.villages for d in v.paged}
-    paths |= {old for old, _ in site.config.redirects} | {w.path for w in site.config.withdrawn}
-    return {urls.absolute(site.config.base_url, path) for path in paths}
 
 
 def removed(content: str, recorded: dict[str, int], published: set[str]) -> list[Problem]:

@@ -6,9 +6,10 @@ Paths are relative to `base_url`, in directory form ending with "/" ("" is the t
 from __future__ import annotations
 
 import posixpath
+from typing import Iterable
 
 from . import kinds
-from .model import Disclosure, Village
+from .model import Disclosure, Site, Village
 
 
 def village_path(village: Village | str) -> str:
@@ -65,3 +66,13 @@ def _relpath(start: list[str], target: list[str]) -> str | None:
             break
         common += 1
     return "/".join([".."] * (len(start) - common) + target[common:]) or "."
+
+
+def site_urls(site: Site, old_versions: Iterable[str] = ()) -> set[str]:
+    """The page URLs a build of `site` publishes, from the model alone (and the paths of the old
+    versions its store keeps online), so `check` can spot a vanishing URL without rendering (the
+    build takes them from the pages it made; a test keeps the two equal)."""
+    paths = {"", STATUS, *old_versions} | {village_path(v) for v in site.villages}
+    paths |= {disclosure_path(d) for v in site.villages for d in v.paged}
+    paths |= {old for old, _ in site.config.redirects} | {w.path for w in site.config.withdrawn}
+    return {absolute(site.config.base_url, path) for path in paths}

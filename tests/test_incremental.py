@@ -17,6 +17,7 @@ from sample import files
 from test_site import tree_digest
 
 import sitegen.build
+import sitegen.render.html
 import sitegen.village_build
 
 # Deleting and adding sources is the point here, not the published-URL ledger (tests/test_ledger.py).
@@ -107,7 +108,7 @@ def rendered_pages(monkeypatch) -> list[str]:
         return real(theme, site, page)
 
     monkeypatch.setattr(sitegen.village_build, "render_page", spy)
-    monkeypatch.setattr(sitegen.build, "render_page", spy)
+    monkeypatch.setattr(sitegen.render.html, "render_page", spy)  # the build imports it when it renders
     return paths
 
 

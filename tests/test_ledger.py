@@ -14,7 +14,7 @@ from sample import files
 from test_site import tree_digest
 
 import sitegen.build
-from sitegen import history, ledger
+from sitegen import history, ledger, urls
 from sitegen.build import build
 from sitegen.ledger import LEDGER
 from sitegen.rules import check_content
@@ -133,14 +133,14 @@ def test_check_finds_a_vanishing_url_without_rendering(tmp_path):
     content = write_tree(tmp_path / "content", files())
     assert build(content, tmp_path / "out", posters=False, cache_dir=tmp_path / "cache").ok
     site, problems = check_content(content)
-    assert problems == [] and ledger.site_urls(site) == pages(tmp_path / "out")  # the model's URLs are the build's
+    assert problems == [] and urls.site_urls(site) == pages(tmp_path / "out")  # the model's URLs are the build's
     (content / "dongtan/major/2026-road.md").unlink()
     _, problems = check_content(content)
     assert [(p.code, p.path) for p in problems] == [("url-removed", (content / LEDGER).as_posix())]
 
 
 def test_the_example_ledger_is_exactly_what_the_example_publishes(example_site):
-    assert set(ledger.read(EXAMPLE)[0]) == ledger.site_urls(example_site, history.superseded_paths(EXAMPLE, example_site))
+    assert set(ledger.read(EXAMPLE)[0]) == urls.site_urls(example_site, history.superseded_paths(EXAMPLE, example_site))
 
 
 def test_a_village_that_fails_to_load_is_not_reported_as_removed(tmp_path):

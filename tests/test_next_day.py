@@ -13,6 +13,7 @@ from sample import AFFAIRS, FINANCE, VILLAGE, files
 from test_site import tree_digest
 
 import sitegen.build
+import sitegen.village_build
 from sitegen import history, questions, status
 from sitegen.loader import load_site
 from sitegen.village_build import dated
@@ -59,7 +60,7 @@ def test_day_after_day_with_the_cache_kept_equals_a_clean_build_of_each_day(tmp_
     theme = tmp_path / "theme"
     shutil.copytree(THEME, theme, ignore=shutil.ignore_patterns("*.ttf"))
     built: list[tuple[dt.date, str]] = []
-    real = sitegen.build.build_village
+    real = sitegen.village_build.build_village
 
     def spy(task):
         built.append((dt.date.fromisoformat(task.as_of), task.slug))
@@ -70,7 +71,7 @@ def test_day_after_day_with_the_cache_kept_equals_a_clean_build_of_each_day(tmp_
         clean = tmp_path / "clean"
         shutil.rmtree(clean, ignore_errors=True)
         shutil.copytree(content, clean / "content")  # as the days before left it: ledger and version store
-        monkeypatch.setattr(sitegen.build, "build_village", spy)
+        monkeypatch.setattr(sitegen.village_build, "build_village", spy)  # the build imports it when it renders
         kept = sitegen.build.build(content, out, theme, posters=False, cache_dir=cache, jobs=1, as_of=day)
         monkeypatch.undo()
         fresh = sitegen.build.build(clean / "content", clean / "out", theme, posters=False, cache_dir=clean / "cache", jobs=1, as_of=day)

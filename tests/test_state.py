@@ -66,3 +66,24 @@ def test_a_crafted_state_is_refused(tmp_path, index):
     body = json.loads(path.read_bytes())
     path.write_text(json.dumps(crafted(body)[index]), "utf-8")
     assert load_state(tmp_path, tmp_path / "out") is None
+
+
+def test_the_output_check_finds_a_change_in_any_of_thousands_of_files(tmp_path):
+    """The stats run on several threads, in chunks: a file changed or gone in a late chunk is
+    found as surely as in the first, and every stat comes back for its own path."""
+    out = tmp_path / "out"
+    names = [f"p{n:04}/index.html" for n in range(5000)]
+    for n, name in enumerate(names):
+        (out / name).parent.mkdir(parents=True)
+        (out / name).write_bytes(b"x" * (n % 7))
+    outputs = {name: ((out / name).stat().st_size, (out / name).stat().st_mtime_ns, SHA) for name in names}
+    folders = {"": out.stat().st_mtime_ns} | {name.split("/")[0] + "/": (out / name).parent.stat().st_mtime_ns for name in names}
+    state = BuildState("inputs", outputs, folders=folders)
+    found = state.checked(out)
+    assert found is not None and list(found) == names
+    assert all((found[name].st_ino, found[name].st_size) == ((out / name).stat().st_ino, n % 7) for n, name in enumerate(names))
+    late = out / names[4321]
+    late.write_bytes(b"changed")
+    assert state.checked(out) is None
+    late.unlink()
+    assert state.checked(out) is None

@@ -35,14 +35,17 @@ def qr_svg(data: str, label: str = "") -> str:
     """
     matrix = qr_matrix(data)
     size = len(matrix) + 2 * QUIET_ZONE
-    runs = []
+    runs: list[str] = []
+    add, tails = runs.append, _tails(len(matrix))
     for y, row in enumerate(matrix):
-        start = row.find(1)
+        moves, find = _moves(y, len(row)), row.find
+        start = find(1)
         while start >= 0:
-            end = row.find(0, start)
+            end = find(0, start)
             end = len(row) if end < 0 else end
-            runs.append(f"M{start + QUIET_ZONE} {y + QUIET_ZONE}h{end - start}v1h{start - end}z")
-            start = row.find(1, end)
+            add(moves[start])  # "M{x} {y}h", then "{width}v1h-{width}z": formatted once, not per run
+            add(tails[end - start])
+            start = find(1, end)
     title = f"<title>{_escape(label)}</title>" if label else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
@@ -51,6 +54,16 @@ def qr_svg(data: str, label: str = "") -> str:
         f'<rect width="{size}" height="{size}" fill="#fff"/>'
         f'<path fill="#000" d="{"".join(runs)}"/></svg>'
     )
+
+
+@lru_cache(maxsize=1024)  # (row, width): every row of a few code sizes
+def _moves(y: int, width: int) -> tuple[str, ...]:
+    return tuple(f"M{x + QUIET_ZONE} {y + QUIET_ZONE}h" for x in range(width))
+
+
+@lru_cache(maxsize=256)
+def _tails(width: int) -> tuple[str, ...]:
+    return tuple(f"{run}v1h-{run}z" for run in range(width + 1))
 
 
 def _escape(text: str) -> str:

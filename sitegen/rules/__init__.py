@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .. import history, ledger, questions
+from .. import history, ledger, questions, urls
 from ..loader import load_site
 from ..model import Site
 from ..problems import Problem, has_errors
@@ -44,5 +44,5 @@ def check_content(content: str | Path, as_of: dt.date | None = None) -> tuple[Si
     problems = problems + unreadable
     if site is not None and not has_errors(problems):  # a village that failed to load is not a removed one
         problems += addresses.check(site, content)
-        problems += ledger.removed(str(content), recorded, ledger.site_urls(site, old_versions))
+        problems += ledger.removed(str(content), recorded, urls.site_urls(site, old_versions))
     return site, sorted(problems)
