@@ -8,6 +8,12 @@ The cache is untrusted (CI restores it from shared storage), and an output file 
 with its blob: so a blob is served only after its bytes were hashed and found to be what its name
 says. One that fails (tampered, truncated, edited in place through the output) counts as missing
 and its page is rendered again, never served.
+
+A file is hashed once per change: each process remembers the identities (device, inode, size,
+mtime, ctime) of the files it hashed or wrote, and a forked worker hands the ones it added to its
+parent with each result (`handed`, `trust`), so the parent does not hash again the blobs its own
+workers of this build just put. An identity only ever comes from a process of this machine that
+hashed the file, never from a file (the cache) nor from another machine (a Dask worker).
 """
 
 from __future__ import annotations
@@ -24,7 +30,9 @@ from . import atomic
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 NO_LINKS = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP})  # then a copy will do
-_VERIFIED: set[tuple[int, int, int, int, int]] = set()  # (dev, ino, size, mtime, ctime) of files hashed
+Identity = tuple[int, int, int, int, int]  # (dev, ino, size, mtime, ctime) of a file
+_VERIFIED: set[Identity] = set()  # of the files this process (or a forked worker of it) hashed or wrote
+_HANDED: list[Identity] | None = None  # in a forked worker: those added since its last result
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,7 @@ class Blobs:
         path = self.path(sha256)
         atomic.write_bytes(path, data)
         info = path.stat()
-        _VERIFIED.add(_identity(info))
+        _verified(info)
         return Blob(sha256, info.st_size, info.st_mtime_ns)
 
     def intact(self, blob: Blob) -> bool:
@@ -75,7 +83,7 @@ class Blobs:
                     return None
         except OSError:
             return None
-        _VERIFIED.add(_identity(info))
+        _verified(info)
         return info
 
     def link(self, blob: Blob, target: Path) -> None:
@@ -99,10 +107,39 @@ class Blobs:
             raise Tampered(blob.sha256)
 
 
+def _verified(info: os.stat_result) -> None:
+    identity = _identity(info)
+    _VERIFIED.add(identity)
+    if _HANDED is not None:
+        _HANDED.append(identity)
+
+
+def start_handing() -> None:
+    """In a forked worker process: remember each identity verified from now on, for `handed`."""
+    global _HANDED
+    _HANDED = []
+
+
+def handed() -> tuple[Identity, ...]:
+    """The identities this worker verified since its last call (none outside a worker)."""
+    if _HANDED is None:
+        return ()
+    taken = tuple(_HANDED)
+    _HANDED.clear()
+    return taken
+
+
+def trust(identities: tuple[Identity, ...]) -> None:
+    """Identities a forked worker of this process handed back through its pipe: it hashed or wrote
+    each file on this machine. Never call this with identities read from a file or from another
+    machine (a Dask worker's device and inode numbers name another file system's files)."""
+    _VERIFIED.update(identities)
+
+
 class Tampered(Exception):
     """A blob changed after it was checked: the build renders without the cache."""
 
 
-def _identity(info: os.stat_result) -> tuple[int, int, int, int, int]:
+def _identity(info: os.stat_result) -> Identity:
     """Any write to the file changes its ctime, which no one can set back."""
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
