@@ -129,6 +129,21 @@ def test_a_blob_a_worker_put_and_then_tampered_before_publish_is_not_served(tmp_
     assert tampered and tree_digest(out) == expected
 
 
+def test_where_links_fail_blobs_are_copied_and_checked(tmp_path, monkeypatch):
+    """A cache on another file system (EXDEV): each blob is copied into the output, and the copy hashed."""
+    content, theme, cache = setup(tmp_path)
+    assert build(content, tmp_path / "clean", theme, cache_dir=cache).ok
+
+    def no_links(source, target, **options):
+        raise OSError(errno.EXDEV, "Invalid cross-device link", str(target))
+
+    monkeypatch.setattr(os, "link", no_links)
+    assert build(content, tmp_path / "copied", theme, cache_dir=cache).ok
+    assert tree_digest(tmp_path / "copied") == tree_digest(tmp_path / "clean")
+    page = tmp_path / "copied" / "dongtan/finance/2026-10/index.html"
+    assert page.stat().st_nlink == 1
+
+
 def test_a_cache_that_cannot_be_written_costs_speed_not_the_build(tmp_path, monkeypatch):
     content, theme, cache = setup(tmp_path)
     assert build(content, tmp_path / "clean", theme, cache_dir=tmp_path / "clean-cache").ok
