@@ -129,6 +129,25 @@ def test_a_blob_a_worker_put_and_then_tampered_before_publish_is_not_served(tmp_
     assert tampered and tree_digest(out) == expected
 
 
+def test_a_blob_swapped_while_it_is_put_is_not_taken_as_verified(tmp_path, monkeypatch):
+    """Another process renames its own file over a blob between its write and its stat: that
+    file's identity is not remembered (nor handed to the parent), so its bytes are hashed."""
+    real = sitegen.atomic.write_bytes
+
+    def swapped(path, data):
+        written = real(path, data)
+        planted = path.with_name("planted")
+        planted.write_bytes(data.replace(b"A", b"B"))
+        os.replace(planted, path)
+        return written
+
+    monkeypatch.setattr(sitegen.atomic, "write_bytes", swapped)
+    blobs = sitegen.blobs.Blobs(tmp_path)
+    blob = blobs.put(b"A village page" * 100)
+    assert sitegen.blobs._identity(blobs.path(blob.sha256).stat()) not in sitegen.blobs._VERIFIED
+    assert not blobs.intact(blob)
+
+
 def test_where_links_fail_blobs_are_copied_and_checked(tmp_path, monkeypatch):
     """A cache on another file system (EXDEV): each blob is copied into the output, and the copy hashed."""
     content, theme, cache = setup(tmp_path)
