@@ -255,6 +255,8 @@ def produce(
         if isinstance(fresh, Problem):
             return Produced({}, [fresh])
     else:
+        if min(jobs or os.cpu_count() or 1, len(tasks)) > 1:  # forked workers inherit the compiled templates (`shared_theme`)
+            shared_theme(Path(folders[1]), root.config.locale, theme_signature(base, reuse.templates)).compile_all()
         fresh = run_local(build_village, tasks, jobs, recycle=posters, on_done=on_done)
     outputs.update(zip(todo, fresh))
     outputs = [outputs[slug] for slug in slugs]
