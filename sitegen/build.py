@@ -246,7 +246,7 @@ def produce(
     from .render.html import plan_addresses, plan_index, render_page
     from .rules import addresses, check_content
     from .village_build import VillageTask, build_village, holding, shared_theme, template_problem, theme_signature
-    from .village_record import load_record, record_file, save_record, with_memos
+    from .village_record import load_record, record_file, record_key, with_memos
 
     root, slugs, problems = load_root(content, as_of)
     if root is None:
@@ -254,19 +254,14 @@ def produce(
     blobs = Blobs(cache)
     # page templates: each page records those it used
     base, keys = reuse.inputs.village_keys(content, slugs, skip=(theme_dir / "templates").as_posix())
-    mode = "recorded" if reuse.recorded else "preview"
     empty = hashlib.sha256(b"").hexdigest()  # no store yet (or unreadable: `versions.read` reports it)
     stores = {slug: reuse.ledgers.get(versions.store_path(content, slug).as_posix(), (0, 0, empty))[2] for slug in slugs}
-
-    def key(slug: str, store: str) -> str:  # a village's key includes its version store's sha256, not the date: its record says which dates it holds for
-        return hashlib.sha256(f"{keys[slug]}\0{mode}\0{store}".encode()).hexdigest()
-
     outputs: dict[str, VillageOutput] = {}
     previous: dict[str, VillageOutput] = {}
     found = {slug: record_file(cache, content, slug, posters) for slug in slugs} if reuse.trusted else {}
     with records.acyclic():  # 300 records of 50,000 objects each: no collector pass after each one
         found = {slug: (path, load_record(path)) for slug, path in found.items()}
-        held = {slug: holding(record[1], as_of) if record and record[0] == key(slug, stores[slug]) else None for slug, (_, record) in found.items()}
+        held = {slug: holding(record[1], as_of) if record and record[0] == record_key(keys[slug], reuse.recorded, stores[slug]) else None for slug, (_, record) in found.items()}
         reuse.hash_ahead([kept for kept in held.values() if kept], blobs)
         for slug, (path, record) in found.items():
             kept = held[slug]
@@ -278,8 +273,11 @@ def produce(
     # absolute paths, so workers elsewhere find the folders; problems still name them as given
     todo = [slug for slug in slugs if slug not in outputs]
     folders = (str(content.resolve()), str(theme_dir.resolve()), str(cache.resolve()))
-    tasks = [
-        VillageTask(folders[0], slug, folders[1], posters, folders[2], as_of.isoformat(), str(content), base, reuse.templates, previous.get(slug))
+    tasks = [  # each worker saves its village's record (`build_village`)
+        VillageTask(
+            folders[0], slug, folders[1], posters, folders[2], as_of.isoformat(), str(content), base, reuse.templates, previous.get(slug),
+            str(record_file(cache.resolve(), content, slug, posters)), keys[slug], stores[slug], reuse.recorded,
+        )
         for slug in todo
     ]
     if progress is not None:
@@ -290,13 +288,10 @@ def produce(
         if isinstance(fresh, Problem):
             return Produced({}, [fresh])
     else:
+        if min(jobs or os.cpu_count() or 1, len(tasks)) > 1:  # forked workers inherit the compiled templates (`shared_theme`)
+            shared_theme(Path(folders[1]), root.config.locale, theme_signature(base, reuse.templates)).compile_all()
         fresh = run_local(build_village, tasks, jobs, recycle=posters, on_done=on_done)
-    for slug, output in zip(todo, fresh):
-        outputs[slug] = output
-        if not has_errors(output.problems):  # keyed by the store as this build leaves it
-            grown = reuse.recorded and output.versions
-            after = hashlib.sha256(versions.appended(versions.raw(content, slug), output.versions)).hexdigest() if grown else stores[slug]
-            save_record(record_file(cache, content, slug, posters), key(slug, after), output)
+    outputs.update(zip(todo, fresh))
     outputs = [outputs[slug] for slug in slugs]
     problems = sorted({*problems, *(p for output in outputs for p in output.problems)})  # each once
     if has_errors(problems):

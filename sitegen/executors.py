@@ -8,6 +8,7 @@ import multiprocessing
 import os
 from typing import Callable, TypeVar
 
+from . import blobs
 from .problems import Problem, error
 from .village_build import VillageOutput, VillageTask
 
@@ -24,7 +25,9 @@ def run_local(
     """Run tasks, in forked worker processes when there are several; results in the tasks' order.
 
     With posters, a worker is replaced after a few villages: WeasyPrint gives memory back only
-    when its process ends.
+    when its process ends. Each worker hands back, with each result, the identities of the blobs
+    it wrote or hashed (`blobs.handed`), which this process then trusts without hashing them again:
+    they come from its own forked child on this machine, through the pool's pipe.
     """
     done = on_done or (lambda output: None)
     jobs = min(jobs or os.cpu_count() or 1, len(tasks))
@@ -36,16 +39,18 @@ def run_local(
         return results
     context = multiprocessing.get_context("fork")
     results = [None] * len(tasks)  # type: ignore[list-item]
-    with context.Pool(jobs, maxtasksperchild=VILLAGES_PER_WORKER if recycle else None) as pool:
-        for index, output in pool.imap_unordered(functools.partial(_numbered, function), enumerate(tasks), chunksize=1):
+    with context.Pool(jobs, initializer=blobs.start_handing, maxtasksperchild=VILLAGES_PER_WORKER if recycle else None) as pool:
+        for index, output, verified in pool.imap_unordered(functools.partial(_numbered, function), enumerate(tasks), chunksize=1):
+            blobs.trust(verified)
             results[index] = output
             done(output)
     return results
 
 
-def _numbered(function: Callable[[Task], Result], item: tuple[int, Task]) -> tuple[int, Result]:
+def _numbered(function: Callable[[Task], Result], item: tuple[int, Task]) -> tuple[int, Result, tuple[blobs.Identity, ...]]:
     index, task = item
-    return index, function(task)
+    result = function(task)
+    return index, result, blobs.handed()
 
 
 def run_dask(

@@ -166,13 +166,12 @@ def fill(
                 source = None
         if source is None:
             changed += 1
-            if isinstance(data, Blob):
-                source = blobs.verified(data)
+            if isinstance(data, Blob):  # one check of the blob: by `link`, unless the spare may already hold it
+                source = blobs.verified(data) if there is not None else None
                 if source is None or not _same(there, source):
                     _clear(target, there)
                     touched.add(_parent(relative))
-                    blobs.link(data, Path(target))
-                    source = None
+                    source = blobs.link(data, target)
             else:
                 _clear(target, there)
                 touched.add(_parent(relative))

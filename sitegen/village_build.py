@@ -41,6 +41,10 @@ class VillageTask:
     base: str = ""  # fingerprint of every input outside the village folders but the page templates
     templates: dict[str, str] | None = None  # page template name → sha256, as the snapshot found them
     previous: VillageOutput | None = None  # its last result: pages whose key and templates match are kept
+    record: str | None = None  # where the worker saves its result as the village's record (None: nowhere)
+    key: str = ""  # the village's key (`Snapshot.village_keys`), for the record's
+    store: str = ""  # sha256 of its version store as the build's snapshot found it
+    recorded: bool = True  # False: a preview, which never writes the version store
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,20 @@ def dated(site: Site, village: Village, clock: VillageStatus | None = None) -> t
 
 
 def build_village(task: VillageTask) -> VillageOutput:
+    """One village, saved as its record when it has no error, by the worker: encoding the
+    records in the parent took its time from the workers. The key is that of the version store
+    as this build leaves it (with the village's new lines appended)."""
+    from .village_record import record_key, save_record  # which imports this module
+
+    output = _built(task)
+    if task.record is not None and not has_errors(output.problems):
+        grown = task.recorded and output.versions
+        after = hashlib.sha256(versions.appended(versions.raw(Path(task.content), task.slug), output.versions)).hexdigest() if grown else task.store
+        save_record(Path(task.record), record_key(task.key, task.recorded, after), output)
+    return output
+
+
+def _built(task: VillageTask) -> VillageOutput:
     """One village: load, check, render its posters and pages; a page whose key, recorded
     templates and blob are as in `task.previous` is not rendered again."""
     content, slug, theme_dir, posters, cache = task.content, task.slug, task.theme_dir, task.posters, task.cache

@@ -71,6 +71,12 @@ def record_file(cache: Path, content: Path, slug: str, posters: bool) -> Path:
     return cache / "villages" / f"{name}.json"
 
 
+def record_key(key: str, recorded: bool, store: str) -> str:
+    """A record's key: the village's key, preview or not, and its version store's sha256 (not the
+    date: the record says which dates it holds for)."""
+    return hashlib.sha256(f"{key}\0{'recorded' if recorded else 'preview'}\0{store}".encode()).hexdigest()
+
+
 def memo_file(record: Path) -> Path:
     """Where the record's page and poster memos are kept: read only for a village built again,
     so a one-file edit does not decode the 24,000 page memos of a county's other villages."""

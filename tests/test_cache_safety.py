@@ -12,12 +12,13 @@ import pickle
 import shutil
 from pathlib import Path
 
-from conftest import write_tree
+from conftest import EXAMPLE, write_tree
 from sample import files
 from test_incremental import THEME
 from test_site import tree_digest
 
 import sitegen.atomic
+import sitegen.blobs
 import sitegen.build
 
 build = functools.partial(sitegen.build.build, posters=False, record_urls=False, jobs=1)
@@ -101,6 +102,69 @@ def test_a_same_size_tampered_blob_is_rendered_again_not_served(tmp_path):
     fresh = tmp_path / "fresh"
     assert build(content, fresh, theme, cache_dir=cache).ok
     assert tree_digest(fresh) == expected
+
+
+def test_a_blob_a_worker_put_and_then_tampered_before_publish_is_not_served(tmp_path, monkeypatch):
+    """Forked workers hand their parent the identities of the blobs they put, so it does not hash
+    them again; one changed since (same size, mtime set back) has a new ctime and is hashed: refused."""
+    assert build(EXAMPLE, tmp_path / "clean", cache_dir=tmp_path / "clean-cache").ok
+    expected = tree_digest(tmp_path / "clean")
+    publish, tampered = sitegen.build.publish, []
+
+    def tampering(output, files, blobs, *rest):
+        if not tampered:
+            page = next(p for p, blob in sorted(files.items()) if isinstance(blob, sitegen.blobs.Blob) and p.endswith("/index.html"))
+            path = blobs.path(files[page].sha256)
+            info = path.stat()
+            assert sitegen.blobs._identity(info) in sitegen.blobs._VERIFIED  # handed back by the worker that put it
+            with open(path, "r+b") as handle:  # in place: the same inode and size, other bytes
+                data = handle.read()
+                handle.seek(0)
+                handle.write(data.replace(b"<", b"[", 1))
+            os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+            assert path.stat().st_mtime_ns == info.st_mtime_ns and path.read_bytes() != data
+            tampered.append(page)
+        return publish(output, files, blobs, *rest)
+
+    monkeypatch.setattr(sitegen.build, "publish", tampering)
+    out = tmp_path / "out"
+    result = sitegen.build.build(EXAMPLE, out, posters=False, record_urls=False, cache_dir=tmp_path / "cache", jobs=2)
+    assert result.ok, result.problems
+    assert tampered and tree_digest(out) == expected
+
+
+def test_a_blob_swapped_while_it_is_put_is_not_taken_as_verified(tmp_path, monkeypatch):
+    """Another process renames its own file over a blob between its write and its stat: that
+    file's identity is not remembered (nor handed to the parent), so its bytes are hashed."""
+    real = sitegen.atomic.write_bytes
+
+    def swapped(path, data):
+        written = real(path, data)
+        planted = path.with_name("planted")
+        planted.write_bytes(data.replace(b"A", b"B"))
+        os.replace(planted, path)
+        return written
+
+    monkeypatch.setattr(sitegen.atomic, "write_bytes", swapped)
+    blobs = sitegen.blobs.Blobs(tmp_path)
+    blob = blobs.put(b"A village page" * 100)
+    assert sitegen.blobs._identity(blobs.path(blob.sha256).stat()) not in sitegen.blobs._VERIFIED
+    assert not blobs.intact(blob)
+
+
+def test_where_links_fail_blobs_are_copied_and_checked(tmp_path, monkeypatch):
+    """A cache on another file system (EXDEV): each blob is copied into the output, and the copy hashed."""
+    content, theme, cache = setup(tmp_path)
+    assert build(content, tmp_path / "clean", theme, cache_dir=cache).ok
+
+    def no_links(source, target, **options):
+        raise OSError(errno.EXDEV, "Invalid cross-device link", str(target))
+
+    monkeypatch.setattr(os, "link", no_links)
+    assert build(content, tmp_path / "copied", theme, cache_dir=cache).ok
+    assert tree_digest(tmp_path / "copied") == tree_digest(tmp_path / "clean")
+    page = tmp_path / "copied" / "dongtan/finance/2026-10/index.html"
+    assert page.stat().st_nlink == 1
 
 
 def test_a_cache_that_cannot_be_written_costs_speed_not_the_build(tmp_path, monkeypatch):

@@ -6,7 +6,7 @@ import re
 import shutil
 
 import yaml
-from conftest import ROOT, write_tree
+from conftest import EXAMPLE, ROOT, write_tree
 from helpers import soup
 from sample import SITE, files
 
@@ -47,6 +47,22 @@ def test_template_error_is_located_and_keeps_output(tmp_path):
     village.write_text("\n".join(lines) + "\n", "utf-8")
     content = write_tree(tmp_path / "content", files())
     result = build(content, tmp_path / "out", theme)
+    assert not result.ok
+    (problem,) = result.problems
+    assert problem.code == "template" and problem.path.endswith("village.html") and problem.line == 7
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_template_syntax_error_is_located_when_workers_share_the_compiled_templates(tmp_path):
+    """The build compiles the page templates before forking its workers, passing over one that
+    fails: the workers' renders still report it, located."""
+    theme = tmp_path / "theme"
+    shutil.copytree(THEME, theme)
+    village = theme / "templates/village.html"
+    lines = village.read_text("utf-8").splitlines()
+    lines.insert(6, "{% if %}")
+    village.write_text("\n".join(lines) + "\n", "utf-8")
+    result = build(EXAMPLE, tmp_path / "out", theme, posters=False, cache_dir=tmp_path / "cache", jobs=2, record_urls=False)
     assert not result.ok
     (problem,) = result.problems
     assert problem.code == "template" and problem.path.endswith("village.html") and problem.line == 7

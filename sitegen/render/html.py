@@ -126,6 +126,16 @@ class Theme:
         )
         self._markdown = _markdown()
 
+    def compile_all(self) -> None:
+        """Compile every page template now, before the build forks its workers, which then share
+        them instead of each compiling its own; one that fails is left to the render that needs
+        it, which reports it."""
+        for name in self.env.list_templates(extensions=["html"]):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError:
+                pass
+
     @cached_property
     def strings(self) -> dict[str, str]:
         path = self.directory / "i18n" / f"{self.locale}.yaml"
