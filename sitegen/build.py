@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from . import clock, ledger, records, versions
 from .blobs import Blob, Blobs, Tampered
-from .fanout import each
 from .output import OutputError, check_folders, check_marker, locked, publish, recover
 from .output import problem as output_problem
 from .problems import Problem, Severity, error, has_errors
@@ -195,16 +194,10 @@ class Reuse:
         """Its templates are as they were, and each of its files is in the output or the cache."""
         if any(self.templates.get(name) != digest for name, digest in record.templates):
             return False
-        return all(self._in_output(path, blob) or blobs.intact(blob) for path, blob in record.files.items())
-
-    def hash_ahead(self, records: list[VillageOutput], blobs: Blobs) -> None:
-        """Check, on threads, the blobs `unchanged` will ask for: into a fresh output folder (a CI
-        checkout with its cache restored) that is every file of the site, read and hashed."""
-        each(blobs.intact, [blob for record in records for path, blob in record.files.items() if not self._in_output(path, blob)])
-
-    def _in_output(self, path: str, blob: Blob) -> bool:
         kept = self.previous.outputs if self.previous else {}
-        return path in kept and kept[path][2] == blob.sha256
+        return all(
+            (path in kept and kept[path][2] == blob.sha256) or blobs.intact(blob) for path, blob in record.files.items()
+        )
 
 
 @dataclass(frozen=True)
@@ -258,13 +251,11 @@ def produce(
     stores = {slug: reuse.ledgers.get(versions.store_path(content, slug).as_posix(), (0, 0, empty))[2] for slug in slugs}
     outputs: dict[str, VillageOutput] = {}
     previous: dict[str, VillageOutput] = {}
-    found = {slug: record_file(cache, content, slug, posters) for slug in slugs} if reuse.trusted else {}
     with records.acyclic():  # 300 records of 50,000 objects each: no collector pass after each one
-        found = {slug: (path, load_record(path)) for slug, path in found.items()}
-        held = {slug: holding(record[1], as_of) if record and record[0] == record_key(keys[slug], reuse.recorded, stores[slug]) else None for slug, (_, record) in found.items()}
-        reuse.hash_ahead([kept for kept in held.values() if kept], blobs)
-        for slug, (path, record) in found.items():
-            kept = held[slug]
+        for slug in slugs if reuse.trusted else ():
+            path = record_file(cache, content, slug, posters)
+            record = load_record(path)
+            kept = holding(record[1], as_of) if record and record[0] == record_key(keys[slug], reuse.recorded, stores[slug]) else None
             if kept and reuse.unchanged(kept, blobs):
                 outputs[slug] = kept  # recorded without its new versions: they are in the store now
             elif record:

@@ -19,7 +19,6 @@ from importlib import metadata
 from pathlib import Path
 
 from . import atomic, records
-from .fanout import each, stat_all
 from .problems import Problem, Severity
 
 STATE_VERSION = 6
@@ -73,10 +72,11 @@ def snapshot(
     header = json.dumps([STATE_VERSION, _versions(), options], sort_keys=True)
     hasher = hashlib.sha256(header.encode())
     for root in roots:
-        keys = [key for key in sorted(_files(root)) if key not in skip]  # plain strings: pathlib costs more than the stat here
-        for key, found in zip(keys, each(lambda key: row(key, previous.get(key)), keys)):  # stats, and hashes after a fresh clone
-            stats[key] = found
-            hasher.update(_utf8(f"{key}\0{found[2]}\n"))
+        for key in sorted(_files(root)):  # plain strings: pathlib costs more than the stat here
+            if key in skip:
+                continue
+            stats[key] = row(key, previous.get(key))
+            hasher.update(_utf8(f"{key}\0{stats[key][2]}\n"))
     return Snapshot(hasher.hexdigest(), stats, header)
 
 
@@ -169,16 +169,18 @@ class BuildState:
         and records their size and mtime as found here, so a file changed after this check is
         found changed by the next build."""
         base = os.fspath(output)
+        found: dict[str, os.stat_result] = {}
         try:
-            folders = stat_all([f"{base}/{folder}" for folder in self.folders])
-            files = stat_all([f"{base}/{relative}" for relative in self.outputs])
+            for folder, mtime in self.folders.items():
+                if os.stat(f"{base}/{folder}").st_mtime_ns != mtime:
+                    return None
+            for relative, (size, mtime, _) in self.outputs.items():
+                info = os.stat(f"{base}/{relative}")
+                if info.st_size != size or info.st_mtime_ns != mtime:
+                    return None
+                found[relative] = info
         except OSError:
             return None
-        if any(info.st_mtime_ns != mtime for info, mtime in zip(folders, self.folders.values())):
-            return None
-        if any(info.st_size != size or info.st_mtime_ns != mtime for info, (size, mtime, _) in zip(files, self.outputs.values())):
-            return None
-        found = dict(zip(self.outputs, files))
         return found if self.folders else None
 
 

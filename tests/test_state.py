@@ -69,8 +69,8 @@ def test_a_crafted_state_is_refused(tmp_path, index):
 
 
 def test_the_output_check_finds_a_change_in_any_of_thousands_of_files(tmp_path):
-    """The stats run on several threads, in chunks: a file changed or gone in a late chunk is
-    found as surely as in the first, and every stat comes back for its own path."""
+    """A file changed or gone late among thousands is found, and every stat handed on to the
+    writer is that of its own path."""
     out = tmp_path / "out"
     names = [f"p{n:04}/index.html" for n in range(5000)]
     for n, name in enumerate(names):

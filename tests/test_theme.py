@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import yaml
 from conftest import EXAMPLE, ROOT, write_tree
@@ -38,13 +39,19 @@ def test_zh_hant_site(tmp_path):
     assert "壹佰元參角整" in page.get_text()  # closing balance 100.30 in traditional 大写
 
 
-def test_template_error_is_located_and_keeps_output(tmp_path):
+def theme_with_line_7_of_village_html(tmp_path, line: str) -> Path:
+    """A copy of the default theme with `line` inserted as line 7 of the village page's template."""
     theme = tmp_path / "theme"
     shutil.copytree(THEME, theme)
     village = theme / "templates/village.html"
     lines = village.read_text("utf-8").splitlines()
-    lines.insert(6, "{{ no_such_variable }}")
+    lines.insert(6, line)
     village.write_text("\n".join(lines) + "\n", "utf-8")
+    return theme
+
+
+def test_template_error_is_located_and_keeps_output(tmp_path):
+    theme = theme_with_line_7_of_village_html(tmp_path, "{{ no_such_variable }}")
     content = write_tree(tmp_path / "content", files())
     result = build(content, tmp_path / "out", theme)
     assert not result.ok
@@ -56,12 +63,7 @@ def test_template_error_is_located_and_keeps_output(tmp_path):
 def test_a_template_syntax_error_is_located_when_workers_share_the_compiled_templates(tmp_path):
     """The build compiles the page templates before forking its workers, passing over one that
     fails: the workers' renders still report it, located."""
-    theme = tmp_path / "theme"
-    shutil.copytree(THEME, theme)
-    village = theme / "templates/village.html"
-    lines = village.read_text("utf-8").splitlines()
-    lines.insert(6, "{% if %}")
-    village.write_text("\n".join(lines) + "\n", "utf-8")
+    theme = theme_with_line_7_of_village_html(tmp_path, "{% if %}")
     result = build(EXAMPLE, tmp_path / "out", theme, posters=False, cache_dir=tmp_path / "cache", jobs=2, record_urls=False)
     assert not result.ok
     (problem,) = result.problems
