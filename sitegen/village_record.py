@@ -154,15 +154,10 @@ def _output(recorded: Recorded) -> VillageOutput:
 
 
 def inside(paths: tuple[str, ...]) -> bool:
-    """Every path stays in the output folder: no root, no `..`, no empty or hidden part, no NUL
-    (as `_inside` says of each), tested on all of them joined, in C: with a NUL between them and
+    """Every path stays in the output folder (no root, no `..`, no empty or hidden part, no NUL
+    in any part of any of them), tested on all of them joined, in C: with a NUL between them and
     each wrapped in slashes, an empty part is a `//` and a hidden one a `/.`."""
     if not paths:
         return True
     joined = "/\0/".join(paths)
     return joined.count("\0") == max(len(paths) - 1, 0) and "//" not in f"/{joined}/" and "/." not in f"/{joined}/"
-
-
-def _inside(relative: str) -> bool:
-    """A path that stays in the output folder: no root, no `..`, no empty or hidden part."""
-    return all(part and not part.startswith(".") for part in relative.split("/")) and "\0" not in relative

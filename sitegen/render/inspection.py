@@ -9,7 +9,6 @@ on the build's date.
 from __future__ import annotations
 
 import itertools
-from collections import Counter
 from dataclasses import dataclass
 
 from .. import periods, urls
@@ -114,14 +113,9 @@ def plan_status(site: Site, statuses: list[VillageStatus], contacts: tuple) -> P
     )
 
 
-def records(statuses: list[VillageStatus]) -> list[dict[str, str]]:
-    """One record per (village, item, period): every period since the village's `since`."""
-    return [dict(zip(CSV_COLUMNS, row)) for row in _values(statuses)]
-
-
 def _values(statuses: list[VillageStatus]) -> list[tuple[str, ...]]:
-    """Each record's values in `CSV_COLUMNS` order (a county has 38,000: one tuple each, dates
-    said once per day)."""
+    """One record per (village, item, period), every period since the village's `since`: its
+    values in `CSV_COLUMNS` order (a county has 38,000: one tuple each, dates said once per day)."""
     found: list[tuple[str, ...]] = []
     iso = {None: ""}
     for s in statuses:
@@ -152,13 +146,12 @@ def _csv_rows(values: list[tuple[str, ...]]) -> list:
 
 def summary(s: VillageStatus) -> dict:
     """The per-village counts the page shows, by the same names in status.json."""
-    counts = Counter(cell.state for cell in s.cells)  # as `VillageStatus.count`, in one pass
     return {
         "village": s.slug,
         "village_name": s.name,
         "since": s.since,
         "on_time_share": s.on_time_share,
-        **{state: counts[state] for state in STATES},
+        **{state: s.count(state) for state in STATES},  # counted once per row (`VillageStatus._counts`)
         "corrections": s.corrections,
         "unanswered_questions": s.unanswered,
         "photo_months": list(s.photo_months),
